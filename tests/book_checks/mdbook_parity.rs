@@ -1,0 +1,52 @@
+//! The expander agrees with mdBook itself, chapter by chapter.
+//!
+//! The doctests compile what `build.rs` expands. If that ever differed from
+//! what mdBook renders, readers would see code that is not the code tested.
+//! This check builds the book with mdBook's Markdown renderer, which writes
+//! each chapter after its includes are expanded, and compares. It runs when
+//! `mdbook` is on `PATH` (CI installs it) and says so when it is skipped.
+
+use std::process::Command;
+
+use crate::book;
+
+#[test]
+fn the_expander_matches_mdbook_on_every_chapter() {
+    if Command::new("mdbook").arg("--version").output().is_err() {
+        eprintln!("mdbook is not on PATH: skipping the comparison with mdBook");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let src = book::root().join("src");
+    let config = format!(
+        "[book]\ntitle = \"parity\"\nsrc = {:?}\n\n[rust]\nedition = \"2024\"\n\n\
+         [build]\nbuild-dir = \"out\"\ncreate-missing = false\n\n[output.markdown]\n",
+        src.display().to_string()
+    );
+    std::fs::write(dir.path().join("book.toml"), config).unwrap();
+    let build = Command::new("mdbook")
+        .arg("build")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "mdbook build failed:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let mut compared = 0;
+    for chapter in book::chapter_files() {
+        let rendered = dir.path().join("out").join(&chapter);
+        let ours = book::expanded(&chapter).text;
+        let theirs = std::fs::read_to_string(&rendered)
+            .unwrap_or_else(|error| panic!("mdBook wrote no {}: {error}", rendered.display()));
+        assert_eq!(
+            ours,
+            theirs,
+            "src/{} expands differently from mdBook",
+            chapter.display()
+        );
+        compared += 1;
+    }
+    assert!(compared > 0, "no chapters compared");
+}
