@@ -43,7 +43,9 @@ fn main() {
         let expanded = match expand::expand_file(chapter) {
             Ok(expanded) => expanded,
             Err(mut error) => {
+                // Name files relative to the book, as an author sees them.
                 error.file = error.file.strip_prefix(&root).unwrap_or(&error.file).into();
+                error.reason = error.reason.replace(&format!("{}/", root.display()), "");
                 failures.push(error.to_string());
                 continue;
             }
