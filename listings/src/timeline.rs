@@ -66,7 +66,11 @@ impl Timeline {
 
     fn record(&self, row: &str, kind: Kind) {
         let at = self.start.elapsed();
-        let event = Event { row: row.to_string(), at, kind };
+        let event = Event {
+            row: row.to_string(),
+            at,
+            kind,
+        };
         self.events.lock().unwrap().push(event);
     }
 
@@ -155,7 +159,10 @@ const AXIS: i64 = 44;
 fn draw(title: &str, all_events: &[Event]) -> String {
     // Rows in creation order, not poll order: `select!` polls its branches in
     // random order. A future that was never polled gets no row.
-    let events: Vec<&Event> = all_events.iter().filter(|e| e.kind != Kind::Created).collect();
+    let events: Vec<&Event> = all_events
+        .iter()
+        .filter(|e| e.kind != Kind::Created)
+        .collect();
     let mut rows: Vec<&str> = Vec::new();
     for event in all_events.iter().filter(|e| e.kind == Kind::Created) {
         let polled = events.iter().any(|e| e.row == event.row);
@@ -163,7 +170,11 @@ fn draw(title: &str, all_events: &[Event]) -> String {
             rows.push(&event.row);
         }
     }
-    let end_ms = events.iter().map(|e| e.at.as_millis() as i64).max().unwrap_or(0);
+    let end_ms = events
+        .iter()
+        .map(|e| e.at.as_millis() as i64)
+        .max()
+        .unwrap_or(0);
     // The axis runs to the next whole half second, and at least one second.
     let span_ms = ((end_ms + 499) / 500 * 500).max(1000);
     let x = |ms: i64| LABEL + ms * (WIDTH - LABEL - RIGHT) / span_ms;
@@ -177,7 +188,10 @@ fn draw(title: &str, all_events: &[Event]) -> String {
     svg += &format!(
         "<rect width=\"{WIDTH}\" height=\"{height}\" rx=\"6\" fill=\"#f7f7f7\" stroke=\"#bbbbbb\"/>\n"
     );
-    svg += &format!("<text x=\"12\" y=\"22\" font-weight=\"bold\" fill=\"#222222\">{}</text>\n", escape(title));
+    svg += &format!(
+        "<text x=\"12\" y=\"22\" font-weight=\"bold\" fill=\"#222222\">{}</text>\n",
+        escape(title)
+    );
 
     for (index, row) in rows.iter().enumerate() {
         let y = TOP + ROW * index as i64;
@@ -191,7 +205,11 @@ fn draw(title: &str, all_events: &[Event]) -> String {
             Kind::Cancelled => "#9a9a9a",
             Kind::Pending | Kind::Created => "#c9c9c9",
         };
-        svg += &format!("<text x=\"12\" y=\"{}\" fill=\"#222222\">{}</text>\n", y + 19, escape(row));
+        svg += &format!(
+            "<text x=\"12\" y=\"{}\" fill=\"#222222\">{}</text>\n",
+            y + 19,
+            escape(row)
+        );
         let width = (x(last_ms) - x(first)).max(3);
         svg += &format!(
             "<rect x=\"{}\" y=\"{}\" width=\"{width}\" height=\"16\" rx=\"3\" fill=\"{colour}\"/>\n",
@@ -218,7 +236,11 @@ fn draw(title: &str, all_events: &[Event]) -> String {
                 y + 10
             );
         }
-        svg += &format!("<text x=\"{}\" y=\"{}\" fill=\"#222222\">{label}</text>\n", px + 8, y + 19);
+        svg += &format!(
+            "<text x=\"{}\" y=\"{}\" fill=\"#222222\">{label}</text>\n",
+            px + 8,
+            y + 19
+        );
     }
 
     let axis_y = TOP + ROW * rows.len() as i64 + 8;
@@ -251,7 +273,9 @@ fn end_label(kind: Kind) -> &'static str {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -272,24 +296,39 @@ mod tests {
             result = failing => assert_eq!(result, Err("boom")),
         }
         let at = |row: &str, kind| {
-            timeline.events().iter().find(|e| e.row == row && e.kind == kind).map(|e| e.at)
+            timeline
+                .events()
+                .iter()
+                .find(|e| e.row == row && e.kind == kind)
+                .map(|e| e.at)
         };
         assert_eq!(at("slow", Kind::Pending), Some(Duration::ZERO));
-        assert_eq!(at("failing", Kind::Failed), Some(Duration::from_millis(500)));
-        assert_eq!(at("slow", Kind::Cancelled), Some(Duration::from_millis(500)));
+        assert_eq!(
+            at("failing", Kind::Failed),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            at("slow", Kind::Cancelled),
+            Some(Duration::from_millis(500))
+        );
         assert_eq!(at("slow", Kind::Finished), None);
     }
 
     #[tokio::test(start_paused = true)]
     async fn draws_one_row_per_future_with_a_time_axis() {
         let timeline = Timeline::new();
-        timeline.track("a <first>", sleep(Duration::from_secs(1))).await;
+        timeline
+            .track("a <first>", sleep(Duration::from_secs(1)))
+            .await;
         let svg = timeline.to_svg("one & only");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
         assert!(svg.contains(">a &lt;first&gt;</text>"));
         assert!(svg.contains(">one &amp; only</text>"));
         assert!(svg.contains(">done</text>") && svg.contains(">1.0 s</text>"));
-        assert!(!svg.contains(">1.5 s</text>"), "the axis ends at the last event");
+        assert!(
+            !svg.contains(">1.5 s</text>"),
+            "the axis ends at the last event"
+        );
         // Drawing twice gives the same bytes.
         assert_eq!(svg, timeline.to_svg("one & only"));
     }

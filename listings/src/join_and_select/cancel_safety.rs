@@ -89,6 +89,7 @@ pub async fn run_stream(jobs: Receiver<u32>) -> Vec<u32> {
 }
 // ANCHOR_END: safe_stream
 
+// ANCHOR: tests
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,7 +107,9 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_lossy_loop_loses_the_jobs_in_preparation_at_each_heartbeat() {
-        let done = timeout(Duration::from_secs(5), run_lossy(ten_jobs().await)).await.unwrap();
+        let done = timeout(Duration::from_secs(5), run_lossy(ten_jobs().await))
+            .await
+            .unwrap();
         let lost: Vec<u32> = (1..=10).filter(|job| !done.contains(job)).collect();
         // Jobs 3, 6 and 9 were being prepared at 250, 500 and 750 ms.
         assert_eq!(lost, [3, 6, 9]);
@@ -115,7 +118,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn raced_recv_loses_nothing() {
         let start = Instant::now();
-        let done = timeout(Duration::from_secs(5), run_recv_only(ten_jobs().await)).await.unwrap();
+        let done = timeout(Duration::from_secs(5), run_recv_only(ten_jobs().await))
+            .await
+            .unwrap();
         assert_eq!(done, (1..=10).collect::<Vec<_>>());
         assert_eq!(start.elapsed(), Duration::from_secs(1));
     }
@@ -123,8 +128,11 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_stream_keeps_the_job_in_progress_across_rounds() {
         let start = Instant::now();
-        let done = timeout(Duration::from_secs(5), run_stream(ten_jobs().await)).await.unwrap();
+        let done = timeout(Duration::from_secs(5), run_stream(ten_jobs().await))
+            .await
+            .unwrap();
         assert_eq!(done, (1..=10).collect::<Vec<_>>());
         assert_eq!(start.elapsed(), Duration::from_secs(1));
     }
 }
+// ANCHOR_END: tests

@@ -15,7 +15,10 @@ pub mod attempt {
     ///
     /// `request(1)` is never called when `request(0)` succeeds in time.
     #[allow(unused_variables, unused_mut)]
-    pub async fn fetch_with_hedge<F, Fut, T, E>(mut request: F, hedge_after: Duration) -> Result<T, E>
+    pub async fn fetch_with_hedge<F, Fut, T, E>(
+        mut request: F,
+        hedge_after: Duration,
+    ) -> Result<T, E>
     where
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, E>>,
@@ -30,7 +33,10 @@ pub mod solution {
     use std::time::Duration;
     use tokio::time::sleep;
 
-    pub async fn fetch_with_hedge<F, Fut, T, E>(mut request: F, hedge_after: Duration) -> Result<T, E>
+    pub async fn fetch_with_hedge<F, Fut, T, E>(
+        mut request: F,
+        hedge_after: Duration,
+    ) -> Result<T, E>
     where
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, E>>,
@@ -88,11 +94,17 @@ mod tests {
     }
 
     fn ok(millis: u64, value: &'static str) -> Plan {
-        Plan { millis, result: Ok(value) }
+        Plan {
+            millis,
+            result: Ok(value),
+        }
     }
 
     fn err(millis: u64, error: &'static str) -> Plan {
-        Plan { millis, result: Err(error) }
+        Plan {
+            millis,
+            result: Err(error),
+        }
     }
 
     /// What happened to the requests: "started 0", "cancelled 1", ...
@@ -107,7 +119,10 @@ mod tests {
     impl Drop for Cancelled {
         fn drop(&mut self) {
             if !self.done {
-                self.log.lock().unwrap().push(format!("cancelled {}", self.attempt));
+                self.log
+                    .lock()
+                    .unwrap()
+                    .push(format!("cancelled {}", self.attempt));
             }
         }
     }
@@ -123,7 +138,11 @@ mod tests {
                 let log = log.clone();
                 async move {
                     log.lock().unwrap().push(format!("started {attempt}"));
-                    let mut guard = Cancelled { attempt, log, done: false };
+                    let mut guard = Cancelled {
+                        attempt,
+                        log,
+                        done: false,
+                    };
                     sleep(Duration::from_millis(plan.millis)).await;
                     guard.done = true;
                     plan.result
@@ -131,9 +150,12 @@ mod tests {
             }
         };
         let start = Instant::now();
-        let result = timeout(Duration::from_secs(60), fetch_with_hedge(request, HEDGE_AFTER))
-            .await
-            .expect("fetch_with_hedge never returned");
+        let result = timeout(
+            Duration::from_secs(60),
+            fetch_with_hedge(request, HEDGE_AFTER),
+        )
+        .await
+        .expect("fetch_with_hedge never returned");
         let log = log.lock().unwrap().clone();
         (result, start.elapsed(), log)
     }

@@ -15,7 +15,11 @@ pub async fn download(name: &'static str, millis: u64) -> &'static str {
 
 /// Every result, in the order the futures were given.
 pub async fn all_in_input_order() -> Vec<&'static str> {
-    let downloads = [download("slow", 300), download("fast", 100), download("medium", 200)];
+    let downloads = [
+        download("slow", 300),
+        download("fast", 100),
+        download("medium", 200),
+    ];
     join_all(downloads).await
 }
 

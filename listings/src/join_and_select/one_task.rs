@@ -44,13 +44,19 @@ mod tests {
     #[tokio::test]
     async fn a_branch_that_never_awaits_runs_to_the_end_alone() {
         let order = tick_and_crunch(false).await;
-        assert_eq!(order, ["tick", "crunch", "crunch", "crunch", "tick", "tick"]);
+        assert_eq!(
+            order,
+            ["tick", "crunch", "crunch", "crunch", "tick", "tick"]
+        );
     }
 
     #[tokio::test]
     async fn a_branch_that_yields_takes_turns() {
         let order = tick_and_crunch(true).await;
-        assert_eq!(order, ["tick", "crunch", "tick", "crunch", "tick", "crunch"]);
+        assert_eq!(
+            order,
+            ["tick", "crunch", "tick", "crunch", "tick", "crunch"]
+        );
     }
 
     /// Each task waits, without ever awaiting, until both have arrived. Only two

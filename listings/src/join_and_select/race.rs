@@ -6,7 +6,11 @@ use std::time::Duration;
 use tokio::time::sleep;
 
 /// Asks one server; after `millis` it answers, or fails if `fails` is set.
-pub async fn lookup(server: &'static str, millis: u64, fails: bool) -> Result<&'static str, String> {
+pub async fn lookup(
+    server: &'static str,
+    millis: u64,
+    fails: bool,
+) -> Result<&'static str, String> {
     sleep(Duration::from_millis(millis)).await;
     if fails {
         return Err(format!("{server} failed"));
@@ -61,8 +65,14 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn select_ok_returns_the_last_error_when_all_fail() {
-        let lookups = [Box::pin(lookup("a", 100, true)), Box::pin(lookup("b", 200, true))];
+        let lookups = [
+            Box::pin(lookup("a", 100, true)),
+            Box::pin(lookup("b", 200, true)),
+        ];
         let result = futures::future::select_ok(lookups).await;
-        assert_eq!(result.map(|(answer, _)| answer), Err("b failed".to_string()));
+        assert_eq!(
+            result.map(|(answer, _)| answer),
+            Err("b failed".to_string())
+        );
     }
 }

@@ -5,7 +5,11 @@
 use tokio::sync::mpsc::Receiver;
 
 /// Takes every urgent message, and at most `quota` normal ones, urgent first.
-pub async fn collect(mut urgent: Receiver<String>, mut normal: Receiver<String>, quota: usize) -> Vec<String> {
+pub async fn collect(
+    mut urgent: Receiver<String>,
+    mut normal: Receiver<String>,
+    quota: usize,
+) -> Vec<String> {
     let mut taken = Vec::new();
     let mut normal_taken = 0;
     loop {
@@ -58,8 +62,12 @@ mod tests {
     async fn keeps_waiting_while_a_sender_is_open() {
         let (urgent_tx, urgent) = channel_with(&[]).await;
         let (_normal_tx, normal) = channel_with(&["n1"]).await;
-        let waiting = tokio::time::timeout(Duration::from_secs(1), collect(urgent, normal, 5)).await;
-        assert!(waiting.is_err(), "`urgent` is open, so the loop waits for it");
+        let waiting =
+            tokio::time::timeout(Duration::from_secs(1), collect(urgent, normal, 5)).await;
+        assert!(
+            waiting.is_err(),
+            "`urgent` is open, so the loop waits for it"
+        );
         drop(urgent_tx);
     }
 }

@@ -8,7 +8,11 @@ use tokio::sync::mpsc::{Receiver, UnboundedSender};
 use tokio::time::sleep;
 
 /// Meant to send what arrived on `input` to `output` once every `period`.
-pub async fn batch_broken(mut input: Receiver<u32>, output: UnboundedSender<Vec<u32>>, period: Duration) {
+pub async fn batch_broken(
+    mut input: Receiver<u32>,
+    output: UnboundedSender<Vec<u32>>,
+    period: Duration,
+) {
     let mut batch = Vec::new();
     loop {
         tokio::select! {
@@ -59,6 +63,7 @@ pub async fn batch(mut input: Receiver<u32>, output: UnboundedSender<Vec<u32>>, 
 }
 // ANCHOR_END: fixed
 
+// ANCHOR: tests
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,7 +88,10 @@ mod tests {
     }
 
     /// Collects each batch with the virtual time it arrived.
-    async fn batches(mut output: mpsc::UnboundedReceiver<Vec<u32>>, start: Instant) -> Vec<(u64, Vec<u32>)> {
+    async fn batches(
+        mut output: mpsc::UnboundedReceiver<Vec<u32>>,
+        start: Instant,
+    ) -> Vec<(u64, Vec<u32>)> {
         let mut seen = Vec::new();
         while let Some(batch) = output.recv().await {
             seen.push((start.elapsed().as_millis() as u64, batch));
@@ -96,7 +104,10 @@ mod tests {
         let start = Instant::now();
         let (tx, rx) = mpsc::unbounded_channel();
         let collector = tokio::spawn(batches(rx, start));
-        let run = timeout(Duration::from_secs(10), batch_broken(steady_traffic(), tx, PERIOD));
+        let run = timeout(
+            Duration::from_secs(10),
+            batch_broken(steady_traffic(), tx, PERIOD),
+        );
         assert!(run.await.is_err(), "still looping 10 s later");
         // One batch, one second after the traffic stopped; none during it.
         assert_eq!(collector.await.unwrap(), [(3800, vec![1, 2, 3, 4, 5, 6])]);
@@ -107,9 +118,12 @@ mod tests {
         let start = Instant::now();
         let (tx, rx) = mpsc::unbounded_channel();
         let collector = tokio::spawn(batches(rx, start));
-        timeout(Duration::from_secs(10), batch(steady_traffic(), tx, PERIOD)).await.unwrap();
+        timeout(Duration::from_secs(10), batch(steady_traffic(), tx, PERIOD))
+            .await
+            .unwrap();
         assert_eq!(start.elapsed(), Duration::from_millis(2800));
         let expected = [(1000, vec![1, 2]), (2000, vec![3, 4]), (2800, vec![5, 6])];
         assert_eq!(collector.await.unwrap(), expected);
     }
 }
+// ANCHOR_END: tests

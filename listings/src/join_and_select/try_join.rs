@@ -35,8 +35,17 @@ impl Drop for CancelGuard<'_> {
 }
 
 /// A step of a request: waits `millis`, then succeeds or fails.
-pub async fn step(name: &'static str, millis: u64, fails: bool, log: &Log) -> Result<&'static str, String> {
-    let guard = CancelGuard { name, log, finished: false };
+pub async fn step(
+    name: &'static str,
+    millis: u64,
+    fails: bool,
+    log: &Log,
+) -> Result<&'static str, String> {
+    let guard = CancelGuard {
+        name,
+        log,
+        finished: false,
+    };
     sleep(Duration::from_millis(millis)).await;
     if fails {
         guard.finish("failed");
@@ -71,7 +80,10 @@ mod tests {
         // 1.5 s, when `orders` failed; not the 3 s `suggestions` would have taken.
         assert_eq!(start.elapsed(), Duration::from_millis(1500));
         let log = log.into_inner().unwrap();
-        assert_eq!(log, ["profile finished", "orders failed", "suggestions cancelled"]);
+        assert_eq!(
+            log,
+            ["profile finished", "orders failed", "suggestions cancelled"]
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -84,6 +96,9 @@ mod tests {
         );
         assert!(orders.is_err() && suggestions.is_ok());
         assert_eq!(start.elapsed(), Duration::from_secs(3));
-        assert_eq!(log.into_inner().unwrap(), ["orders failed", "suggestions finished"]);
+        assert_eq!(
+            log.into_inner().unwrap(),
+            ["orders failed", "suggestions finished"]
+        );
     }
 }
