@@ -12,7 +12,6 @@
 //! is dropped before that (cancelled). The bar in between is the time the
 //! future spent waiting; the thin marks on it are the polls.
 
-use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -65,13 +64,8 @@ impl Timeline {
     }
 
     fn record(&self, row: &str, kind: Kind) {
-        let at = self.start.elapsed();
-        let event = Event {
-            row: row.to_string(),
-            at,
-            kind,
-        };
-        self.events.lock().unwrap().push(event);
+        let (row, at) = (row.to_string(), self.start.elapsed());
+        self.events.lock().unwrap().push(Event { row, at, kind });
     }
 
     /// Everything recorded so far, in order.
@@ -154,31 +148,26 @@ const LABEL: i64 = 120;
 const RIGHT: i64 = 80;
 const TOP: i64 = 34;
 const ROW: i64 = 30;
-const AXIS: i64 = 44;
+const INK: &str = "#222222";
 
 fn draw(title: &str, all_events: &[Event]) -> String {
     // Rows in creation order, not poll order: `select!` polls its branches in
     // random order. A future that was never polled gets no row.
-    let events: Vec<&Event> = all_events
-        .iter()
-        .filter(|e| e.kind != Kind::Created)
-        .collect();
+    let (created, events): (Vec<&Event>, Vec<&Event>) =
+        all_events.iter().partition(|e| e.kind == Kind::Created);
     let mut rows: Vec<&str> = Vec::new();
-    for event in all_events.iter().filter(|e| e.kind == Kind::Created) {
-        let polled = events.iter().any(|e| e.row == event.row);
-        if polled && !rows.contains(&event.row.as_str()) {
+    for event in created {
+        if events.iter().any(|e| e.row == event.row) && !rows.contains(&event.row.as_str()) {
             rows.push(&event.row);
         }
     }
-    let end_ms = events
-        .iter()
-        .map(|e| e.at.as_millis() as i64)
-        .max()
-        .unwrap_or(0);
+    let ms = |event: &Event| event.at.as_millis() as i64;
+    let end_ms = events.iter().map(|e| ms(e)).max().unwrap_or(0);
     // The axis runs to the next whole half second, and at least one second.
     let span_ms = ((end_ms + 499) / 500 * 500).max(1000);
     let x = |ms: i64| LABEL + ms * (WIDTH - LABEL - RIGHT) / span_ms;
-    let height = TOP + ROW * rows.len() as i64 + AXIS;
+    let axis_y = TOP + ROW * rows.len() as i64 + 8;
+    let height = axis_y + 36;
 
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
@@ -188,88 +177,59 @@ fn draw(title: &str, all_events: &[Event]) -> String {
     svg += &format!(
         "<rect width=\"{WIDTH}\" height=\"{height}\" rx=\"6\" fill=\"#f7f7f7\" stroke=\"#bbbbbb\"/>\n"
     );
-    svg += &format!(
-        "<text x=\"12\" y=\"22\" font-weight=\"bold\" fill=\"#222222\">{}</text>\n",
-        escape(title)
+    svg += &text(
+        12,
+        22,
+        &format!("<tspan font-weight=\"bold\">{}</tspan>", escape(title)),
     );
 
     for (index, row) in rows.iter().enumerate() {
         let y = TOP + ROW * index as i64;
         let mine: Vec<&&Event> = events.iter().filter(|e| e.row == *row).collect();
-        let first = mine[0].at.as_millis() as i64;
-        let last = mine[mine.len() - 1];
-        let last_ms = last.at.as_millis() as i64;
-        let colour = match last.kind {
-            Kind::Finished => "#4a86c5",
-            Kind::Failed => "#e08a2e",
-            Kind::Cancelled => "#9a9a9a",
-            Kind::Pending | Kind::Created => "#c9c9c9",
+        let (first, last) = (mine[0], mine[mine.len() - 1]);
+        let (colour, label) = match last.kind {
+            Kind::Finished => ("#4a86c5", "done"),
+            Kind::Failed => ("#e08a2e", "error"),
+            Kind::Cancelled => ("#9a9a9a", "dropped"),
+            Kind::Pending | Kind::Created => ("#c9c9c9", "pending"),
         };
+        svg += &text(12, y + 19, &escape(row));
+        let (start_x, end_x) = (x(ms(first)), x(ms(last)));
+        let width = (end_x - start_x).max(3);
         svg += &format!(
-            "<text x=\"12\" y=\"{}\" fill=\"#222222\">{}</text>\n",
-            y + 19,
-            escape(row)
-        );
-        let width = (x(last_ms) - x(first)).max(3);
-        svg += &format!(
-            "<rect x=\"{}\" y=\"{}\" width=\"{width}\" height=\"16\" rx=\"3\" fill=\"{colour}\"/>\n",
-            x(first),
+            "<rect x=\"{start_x}\" y=\"{}\" width=\"{width}\" height=\"16\" rx=\"3\" fill=\"{colour}\"/>\n",
             y + 7
         );
-        // A thin mark for every poll: where the task did its (instant) work.
-        for event in &mine {
-            if event.kind != Kind::Cancelled {
-                let px = x(event.at.as_millis() as i64);
-                svg += &format!(
-                    "<line x1=\"{px}\" y1=\"{}\" x2=\"{px}\" y2=\"{}\" stroke=\"#222222\" stroke-width=\"2\"/>\n",
-                    y + 5,
-                    y + 25
-                );
-            }
+        // A thin mark for every poll: where the future did its (instant) work.
+        for event in mine.iter().filter(|e| e.kind != Kind::Cancelled) {
+            svg += &line(x(ms(event)), y + 5, x(ms(event)), y + 25, INK, 2);
         }
-        let (px, label) = (x(last_ms), end_label(last.kind));
         if last.kind == Kind::Cancelled {
             // A cross where the future was dropped.
-            svg += &format!(
-                "<path d=\"M{} {} l10 10 m0 -10 l-10 10\" stroke=\"#c0392b\" stroke-width=\"3\"/>\n",
-                px - 5,
-                y + 10
-            );
+            svg += &line(end_x - 5, y + 10, end_x + 5, y + 20, "#c0392b", 3);
+            svg += &line(end_x + 5, y + 10, end_x - 5, y + 20, "#c0392b", 3);
         }
-        svg += &format!(
-            "<text x=\"{}\" y=\"{}\" fill=\"#222222\">{label}</text>\n",
-            px + 8,
-            y + 19
-        );
+        svg += &text(end_x + 8, y + 19, label);
     }
 
-    let axis_y = TOP + ROW * rows.len() as i64 + 8;
-    svg += &format!(
-        "<line x1=\"{}\" y1=\"{axis_y}\" x2=\"{}\" y2=\"{axis_y}\" stroke=\"#555555\"/>\n",
-        x(0),
-        x(span_ms)
-    );
+    svg += &line(x(0), axis_y, x(span_ms), axis_y, "#555555", 1);
     for tick_ms in (0..=span_ms).step_by(500) {
-        let px = x(tick_ms);
-        let seconds = format!("{}.{}", tick_ms / 1000, tick_ms % 1000 / 100);
-        svg += &format!(
-            "<line x1=\"{px}\" y1=\"{axis_y}\" x2=\"{px}\" y2=\"{}\" stroke=\"#555555\"/>\n\
-             <text x=\"{px}\" y=\"{}\" text-anchor=\"middle\" fill=\"#222222\">{seconds} s</text>\n",
-            axis_y + 5,
-            axis_y + 20
-        );
+        let seconds = format!("{}.{} s", tick_ms / 1000, tick_ms % 1000 / 100);
+        svg += &line(x(tick_ms), axis_y, x(tick_ms), axis_y + 5, "#555555", 1);
+        svg += &text(x(tick_ms) - 12, axis_y + 20, &seconds);
     }
     svg += "</svg>\n";
     svg
 }
 
-fn end_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Finished => "done",
-        Kind::Failed => "error",
-        Kind::Cancelled => "dropped",
-        Kind::Pending | Kind::Created => "pending",
-    }
+fn text(x: i64, y: i64, content: &str) -> String {
+    format!("<text x=\"{x}\" y=\"{y}\" fill=\"{INK}\">{content}</text>\n")
+}
+
+fn line(x1: i64, y1: i64, x2: i64, y2: i64, colour: &str, width: u32) -> String {
+    format!(
+        "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\" stroke=\"{colour}\" stroke-width=\"{width}\"/>\n"
+    )
 }
 
 fn escape(text: &str) -> String {
@@ -323,7 +283,7 @@ mod tests {
         let svg = timeline.to_svg("one & only");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
         assert!(svg.contains(">a &lt;first&gt;</text>"));
-        assert!(svg.contains(">one &amp; only</text>"));
+        assert!(svg.contains(">one &amp; only</tspan>"));
         assert!(svg.contains(">done</text>") && svg.contains(">1.0 s</text>"));
         assert!(
             !svg.contains(">1.5 s</text>"),
