@@ -21,7 +21,8 @@ pub async fn collect(
             // pattern does not match, so this branch is disabled for this round.
             Some(message) = urgent.recv() => taken.push(message),
             // The precondition is checked first: once the quota is used up,
-            // `normal.recv()` is not even called.
+            // the `recv` future is still created but never polled, so it
+            // takes nothing from the channel.
             Some(message) = normal.recv(), if normal_taken < quota => {
                 normal_taken += 1;
                 taken.push(message);
