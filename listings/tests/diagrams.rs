@@ -1,0 +1,95 @@
+//! Every diagram in the book is drawn from a real run on a paused clock.
+//!
+//! Each test runs code from a chapter's listings with its futures wrapped in
+//! `Timeline::track`, draws the record as SVG and compares it with the
+//! committed `src/images/<name>.svg`. To redraw them after changing a listing
+//! on purpose (create an empty `<name>.svg` first for a new diagram):
+//!
+//! ```console
+//! $ SNAPSHOTS=overwrite cargo test -p listings --test diagrams
+//! ```
+
+use listings::join_and_select::{concurrency, race, try_join};
+use listings::timeline::Timeline;
+use std::path::Path;
+
+fn check(name: &str, svg: String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../src/images/{name}.svg"));
+    snapbox::assert_data_eq!(svg, snapbox::Data::read_from(&path, None));
+}
+
+#[tokio::test(start_paused = true)]
+async fn three_calls_in_sequence() {
+    let timeline = Timeline::new();
+    for name in ["a", "b", "c"] {
+        timeline.track(name, concurrency::call(name)).await;
+    }
+    check(
+        "three-calls-sequential",
+        timeline.to_svg("Three 1 s calls, one after another"),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn three_calls_with_join() {
+    let timeline = Timeline::new();
+    tokio::join!(
+        timeline.track("a", concurrency::call("a")),
+        timeline.track("b", concurrency::call("b")),
+        timeline.track("c", concurrency::call("c")),
+    );
+    check(
+        "three-calls-join",
+        timeline.to_svg("Three 1 s calls under join! (one task)"),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn three_calls_spawned() {
+    let timeline = Timeline::new();
+    let a = tokio::spawn(timeline.track("task a", concurrency::call("a")));
+    let b = tokio::spawn(timeline.track("task b", concurrency::call("b")));
+    let c = tokio::spawn(timeline.track("task c", concurrency::call("c")));
+    let (a, b, c) = tokio::join!(a, b, c);
+    assert_eq!([a.unwrap(), b.unwrap(), c.unwrap()], ["a", "b", "c"]);
+    check(
+        "three-calls-spawn",
+        timeline.to_svg("Three 1 s calls, each in a spawned task"),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn select_race() {
+    let timeline = Timeline::new();
+    let answer = tokio::select! {
+        // Unbiased, `select!` may or may not poll the replica once more at
+        // 0.5 s, before it sees the primary is done. `biased;` fixes the drawing.
+        biased;
+        answer = timeline.track_result("primary", race::lookup("primary", 500, true)) => answer,
+        answer = timeline.track_result("replica", race::lookup("replica", 1500, false)) => answer,
+    };
+    assert_eq!(answer, Err("primary failed".to_string()));
+    check(
+        "select-race",
+        timeline.to_svg("select!: the first to finish wins, even with an error"),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn try_join_fails_fast() {
+    let timeline = Timeline::new();
+    let log = try_join::Log::default();
+    let result = tokio::try_join!(
+        timeline.track_result("profile", try_join::step("profile", 1000, false, &log)),
+        timeline.track_result("orders", try_join::step("orders", 1500, true, &log)),
+        timeline.track_result(
+            "suggestions",
+            try_join::step("suggestions", 3000, false, &log)
+        ),
+    );
+    assert!(result.is_err());
+    check(
+        "try-join-fail-fast",
+        timeline.to_svg("try_join!: the first error drops the rest"),
+    );
+}
