@@ -3,6 +3,7 @@
 use crate::Program;
 
 pub mod exercise;
+pub mod lost_wakeup;
 pub mod pinning;
 pub mod state_machine;
 pub mod timed;
