@@ -32,7 +32,7 @@ impl Future for ForgetfulFlagWait {
 mod tests {
     use super::*;
     use std::time::Duration;
-    use tokio::time::{sleep, timeout};
+    use tokio::time::sleep;
 
     #[tokio::test(start_paused = true)]
     async fn the_flag_is_set_but_the_future_never_finishes() {
