@@ -126,6 +126,11 @@ pub mod solution {
 }
 // ANCHOR_END: solution
 
+// Pasted into a `main.rs` on its own, the file needs a `main`; in the book's
+// crate nothing calls it.
+#[allow(dead_code)]
+fn main() {}
+
 #[cfg(test)]
 mod tests {
     #[cfg(feature = "attempt")]
