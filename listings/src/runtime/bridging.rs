@@ -60,6 +60,14 @@ pub async fn report(store: Arc<SettingsStore>) -> String {
 }
 // ANCHOR_END: spawn_blocking
 
+// ANCHOR: block_in_place
+/// Multi-thread runtime only: this worker thread becomes a blocking thread
+/// for the duration of the call, and hands its other tasks to other workers.
+pub async fn report_in_place(store: Arc<SettingsStore>) -> String {
+    tokio::task::block_in_place(|| render_report(&store))
+}
+// ANCHOR_END: block_in_place
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +108,19 @@ mod tests {
     async fn spawn_blocking_on_multi_thread_runtime() {
         let store = store_with_theme().await;
         assert_eq!(report(store).await, "report in dark theme");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn block_in_place_on_multi_thread_runtime() {
+        let store = store_with_theme().await;
+        assert_eq!(report_in_place(store).await, "report in dark theme");
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "can call blocking only when running on the multi-threaded runtime")]
+    async fn block_in_place_panics_on_current_thread_runtime() {
+        let store = store_with_theme().await;
+        report_in_place(store).await;
     }
 
     #[tokio::test]
