@@ -2,5 +2,17 @@
 
 use crate::Program;
 
+pub mod bridging;
+pub mod builder;
+pub mod by_hand;
+pub mod exercise;
+pub mod flavours;
+pub mod other_runtimes;
+pub mod shutdown;
+
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[];
+pub const PROGRAMS: &[Program] = &[Program {
+    name: "other_runtimes",
+    chapter: "runtime",
+    run: other_runtimes::main,
+}];

@@ -2,5 +2,16 @@
 
 use crate::Program;
 
+pub mod exercise;
+pub mod lost_wakeup;
+pub mod pinning;
+pub mod state_machine;
+pub mod timed;
+pub mod timer_executor;
+
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[];
+pub const PROGRAMS: &[Program] = &[Program {
+    name: "timer_executor",
+    chapter: "under-the-hood",
+    run: timer_executor::main,
+}];
