@@ -1,0 +1,13 @@
+use std::rc::Rc;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() {
+    let handle = tokio::spawn(async {
+        // `Rc` is not `Send`: its reference count is not atomic.
+        let shared = Rc::new(String::from("config"));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        println!("{shared}");
+    });
+    handle.await.unwrap();
+}
