@@ -2,8 +2,9 @@
 async fn main() {
     let names = vec!["ada".to_string(), "grace".to_string()];
     let handle = tokio::spawn(async {
-        // The task borrows `names`, which lives on `main`'s stack.
+        // The task borrows `names`, which lives in `main`'s stack frame.
         names.len()
     });
-    println!("{}", handle.await.unwrap());
+    println!("{} names", handle.await.unwrap());
+    println!("{names:?}");
 }

@@ -6,8 +6,9 @@ async fn main() {
     let handle = tokio::spawn(async {
         // `Rc` is not `Send`: its reference count is not atomic.
         let shared = Rc::new(String::from("config"));
+        // The task may move to another thread while it waits here.
         tokio::time::sleep(Duration::from_millis(10)).await;
-        println!("{shared}");
+        shared.len()
     });
-    handle.await.unwrap();
+    println!("{}", handle.await.unwrap());
 }

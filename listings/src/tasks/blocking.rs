@@ -1,20 +1,19 @@
 // Blocking code inside async code: `spawn_blocking` and `block_in_place`.
 
-use std::sync::mpsc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 // ANCHOR: spawn_blocking
 // Hashing a large input is CPU work with no `.await` in it. Running it on
 // the blocking pool keeps the async worker threads free for other tasks.
-fn checksum(data: &[u8]) -> u64 {
-    data.iter()
-        .fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        })
+pub fn checksum(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
-async fn checksum_in_background(data: Vec<u8>) -> u64 {
+pub async fn checksum_in_background(data: Vec<u8>) -> u64 {
     // The closure must own its data (`'static`), like a spawned task.
     tokio::task::spawn_blocking(move || checksum(&data))
         .await
@@ -26,7 +25,7 @@ async fn checksum_in_background(data: Vec<u8>) -> u64 {
 // `block_in_place` runs the closure right here, on the current worker
 // thread, after handing that worker's other tasks to another thread. No
 // `'static` bound: it may borrow. It needs the multi-thread runtime.
-async fn checksum_in_place(data: &[u8]) -> u64 {
+pub async fn checksum_in_place(data: &[u8]) -> u64 {
     tokio::task::block_in_place(|| checksum(data))
 }
 // ANCHOR_END: block_in_place
@@ -34,7 +33,7 @@ async fn checksum_in_place(data: &[u8]) -> u64 {
 // ANCHOR: cannot_abort
 // Starts blocking work that runs until `release` says go, and reports
 // whether it ran to the end.
-fn start_blocking_job(
+pub fn start_blocking_job(
     started: mpsc::Sender<()>,
     release: mpsc::Receiver<()>,
     finished: Arc<AtomicBool>,

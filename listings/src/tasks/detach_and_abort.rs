@@ -9,7 +9,7 @@ use tokio::sync::oneshot;
 // ANCHOR: detach
 // The handle is dropped at the end of this function, but the task keeps
 // running: dropping a `JoinHandle` detaches the task, it does not cancel it.
-fn start_report(done: oneshot::Sender<&'static str>) {
+pub fn start_report(done: oneshot::Sender<&'static str>) {
     let _handle = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(5)).await;
         let _ = done.send("report written");
@@ -20,7 +20,7 @@ fn start_report(done: oneshot::Sender<&'static str>) {
 // ANCHOR: drop_guard
 // Sets a flag when it is dropped. A task that holds one tells us, after the
 // fact, that its future was dropped: finished or cancelled.
-struct SetOnDrop(Arc<AtomicBool>);
+pub struct SetOnDrop(Arc<AtomicBool>);
 
 impl Drop for SetOnDrop {
     fn drop(&mut self) {
@@ -32,7 +32,7 @@ impl Drop for SetOnDrop {
 // ANCHOR: abort
 // A long job we want to be able to cancel. The returned `AbortHandle` can
 // cancel the task but cannot await it; it is cheap to clone and hand out.
-fn start_job(
+pub fn start_job(
     dropped: Arc<AtomicBool>,
     finished: Arc<AtomicBool>,
 ) -> (tokio::task::JoinHandle<()>, tokio::task::AbortHandle) {

@@ -162,8 +162,14 @@ mod tests {
         assert_eq!(results.len(), 4);
         assert_eq!(results[0], Ok("record 3".to_string()));
         assert_eq!(results[1], Ok("record 3".to_string()));
-        assert!(matches!(results[2], Err(FetchError::Panicked { id: 13, .. })));
-        assert!(matches!(results[3], Err(FetchError::Panicked { id: 13, .. })));
+        assert!(matches!(
+            results[2],
+            Err(FetchError::Panicked { id: 13, .. })
+        ));
+        assert!(matches!(
+            results[3],
+            Err(FetchError::Panicked { id: 13, .. })
+        ));
     }
 
     #[tokio::test(start_paused = true)]

@@ -12,12 +12,12 @@ use tokio::task::JoinError;
 type BoxError = Box<dyn Error + Send + Sync>;
 
 // The task's own work, which can fail in its own way.
-async fn parse_port(text: String) -> Result<u16, ParseIntError> {
+pub async fn parse_port(text: String) -> Result<u16, ParseIntError> {
     text.trim().parse::<u16>()
 }
 
 // ANCHOR: double_question_mark
-async fn port_from_task(text: &str) -> Result<u16, BoxError> {
+pub async fn port_from_task(text: &str) -> Result<u16, BoxError> {
     let handle = tokio::spawn(parse_port(text.to_string()));
     // `handle.await` is `Result<Result<u16, ParseIntError>, JoinError>`.
     // The first `?` handles the `JoinError`: the task panicked or was
@@ -29,7 +29,7 @@ async fn port_from_task(text: &str) -> Result<u16, BoxError> {
 
 // ANCHOR: describe
 // Turns a `JoinError` into a sentence, recovering a panic's message.
-fn describe(error: JoinError) -> String {
+pub fn describe(error: JoinError) -> String {
     if error.is_cancelled() {
         return "the task was cancelled".to_string();
     }
@@ -49,10 +49,16 @@ fn describe(error: JoinError) -> String {
 #[tokio::main]
 pub async fn main() {
     // 1. The task succeeds.
-    println!("{:?}", port_from_task("8080").await.map_err(|e| e.to_string()));
+    println!(
+        "{:?}",
+        port_from_task("8080").await.map_err(|e| e.to_string())
+    );
 
     // 2. The task returns its own error: the inner `?` fires.
-    println!("{:?}", port_from_task("eighty").await.map_err(|e| e.to_string()));
+    println!(
+        "{:?}",
+        port_from_task("eighty").await.map_err(|e| e.to_string())
+    );
 
     // 3. The task panics: the outer `?` fires with a `JoinError`.
     let panicking = tokio::spawn(async {
@@ -106,7 +112,10 @@ mod tests {
             panic!("port {port} is out of range");
         });
         let error = handle.await.unwrap_err();
-        assert_eq!(describe(error), "the task panicked: port 70000 is out of range");
+        assert_eq!(
+            describe(error),
+            "the task panicked: port 70000 is out of range"
+        );
     }
 
     #[tokio::test]

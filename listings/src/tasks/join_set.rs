@@ -8,7 +8,7 @@ use tokio::task::JoinSet;
 // ANCHOR: completion_order
 // Spawns one task per delay and returns the delays in the order their tasks
 // finished, which is not the order they were spawned in.
-async fn finish_order(delays_in_secs: &[u64]) -> Vec<u64> {
+pub async fn finish_order(delays_in_secs: &[u64]) -> Vec<u64> {
     let mut set = JoinSet::new();
     for &secs in delays_in_secs {
         set.spawn(async move {
@@ -31,7 +31,7 @@ async fn finish_order(delays_in_secs: &[u64]) -> Vec<u64> {
 // Collects a set from an iterator of futures, then waits for all of them.
 // `join_all` returns the outputs in completion order, and re-raises the
 // panic of any task that panicked.
-async fn squares(numbers: Vec<u64>) -> Vec<u64> {
+pub async fn squares(numbers: Vec<u64>) -> Vec<u64> {
     let set: JoinSet<u64> = numbers
         .into_iter()
         .map(|n| async move {

@@ -9,7 +9,7 @@ use tokio::task::LocalSet;
 // ANCHOR: local_set
 // Three tasks append to one log through `Rc<RefCell<..>>`: no atomics, no
 // locks, because all of them run on the thread that drives the `LocalSet`.
-async fn local_log() -> Vec<String> {
+pub async fn local_log() -> Vec<String> {
     let log = Rc::new(RefCell::new(Vec::new()));
     let local = LocalSet::new();
 
@@ -40,7 +40,7 @@ async fn local_log() -> Vec<String> {
 // A whole runtime for `!Send` tasks: `spawn_local` works anywhere
 // inside it, no `LocalSet` needed. `#[tokio::main(flavor = "local")]`
 // builds the same runtime for `main`.
-fn count_on_a_local_runtime() -> usize {
+pub fn count_on_a_local_runtime() -> usize {
     let runtime = tokio::runtime::LocalRuntime::new().unwrap();
     runtime.block_on(async {
         let counter = Rc::new(RefCell::new(0));
@@ -78,9 +78,13 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`")]
+    #[should_panic(
+        expected = "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
+    )]
     fn spawn_local_needs_a_local_set_or_local_runtime() {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         runtime.block_on(async {
             tokio::task::spawn_local(async {});
         });

@@ -3,7 +3,7 @@
 // ANCHOR: all
 use std::time::Duration;
 
-async fn send_welcome_email(user: &str) {
+pub async fn send_welcome_email(user: &str) {
     // Stands in for a slow call to a mail server.
     tokio::time::sleep(Duration::from_millis(100 * user.len() as u64)).await;
     println!("welcome email sent to {user}");
@@ -58,7 +58,10 @@ mod tests {
             });
             // Like `main`, return without waiting for the task.
         });
-        assert!(!dropped.load(Ordering::SeqCst), "still alive inside the runtime");
+        assert!(
+            !dropped.load(Ordering::SeqCst),
+            "still alive inside the runtime"
+        );
         drop(runtime);
         assert!(dropped.load(Ordering::SeqCst), "dropped by the shutdown");
         assert!(!finished.load(Ordering::SeqCst), "never finished");

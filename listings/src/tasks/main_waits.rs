@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-async fn send_welcome_email(user: &str) -> usize {
+pub async fn send_welcome_email(user: &str) -> usize {
     tokio::time::sleep(Duration::from_millis(100 * user.len() as u64)).await;
     println!("welcome email sent to {user}");
     user.len()

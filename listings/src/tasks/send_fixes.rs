@@ -6,7 +6,7 @@ use std::time::Duration;
 // ANCHOR: arc
 // Fix 1: `Arc` instead of `Rc`. Its reference count is atomic, so the
 // future that holds it can move to another worker thread.
-async fn shared_config_task() -> usize {
+pub async fn shared_config_task() -> usize {
     let handle = tokio::spawn(async {
         let shared = Arc::new(String::from("config"));
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -20,7 +20,7 @@ async fn shared_config_task() -> usize {
 // Fix 2: hold the std `MutexGuard` in a block that ends before the
 // `.await`. The guard is dropped at the closing brace, so it is not part of
 // the future's state while the task is suspended.
-async fn record(log: Arc<Mutex<Vec<String>>>) {
+pub async fn record(log: Arc<Mutex<Vec<String>>>) {
     {
         let mut entries = log.lock().unwrap();
         entries.push("start".to_string());
@@ -37,7 +37,7 @@ async fn record(log: Arc<Mutex<Vec<String>>>) {
 // Fix 3: give the task what it uses. `async move` moves `names` into the
 // task, so nothing on the caller's stack is borrowed. To keep using the
 // data afterwards, clone it first or share it with an `Arc`.
-async fn count_names() -> (usize, Vec<String>) {
+pub async fn count_names() -> (usize, Vec<String>) {
     let names = vec!["ada".to_string(), "grace".to_string()];
     let for_the_task = names.clone();
     let handle = tokio::spawn(async move { for_the_task.len() });
