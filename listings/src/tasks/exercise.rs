@@ -31,6 +31,7 @@ pub async fn fetch(id: u32) -> Result<String, FetchError> {
 
 // ANCHOR: attempt
 pub mod attempt {
+    #[allow(unused_imports)]
     use super::{FetchError, fetch};
 
     /// Fetches every id concurrently: spawn one task per id into a
@@ -39,9 +40,8 @@ pub mod attempt {
     /// down: report it as `FetchError::Panicked` (or `Cancelled`) for its id.
     #[allow(unused_variables)]
     pub async fn fetch_all(ids: &[u32]) -> Vec<Result<String, FetchError>> {
-        // Hint: `JoinSet::spawn` returns an `AbortHandle`, whose `id()` is
-        // the same task id that a `JoinError` reports with `id()`.
-        let _ = fetch;
+        // Hint: a task that panics returns no value, only a `JoinError`.
+        // How will you know which id it was fetching?
         todo!()
     }
 }

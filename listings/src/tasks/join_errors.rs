@@ -1,7 +1,6 @@
 // A spawned task can end in three ways: it returns, it panics, or it is
 // cancelled. `JoinHandle` reports all three through one `Result`.
 
-// ANCHOR: all
 use std::error::Error;
 use std::num::ParseIntError;
 use std::time::Duration;
@@ -46,6 +45,7 @@ pub fn describe(error: JoinError) -> String {
 }
 // ANCHOR_END: describe
 
+// ANCHOR: main
 #[tokio::main]
 pub async fn main() {
     // 1. The task succeeds.
@@ -75,7 +75,7 @@ pub async fn main() {
     slow.abort();
     println!("{}", describe(slow.await.unwrap_err()));
 }
-// ANCHOR_END: all
+// ANCHOR_END: main
 
 #[cfg(test)]
 mod tests {

@@ -125,6 +125,29 @@ mod tests {
         assert_eq!(outcomes, ["cancelled", "fast"]);
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_join_handle_spawned_into_a_set_escapes_its_abort() {
+        let completed = Arc::new(AtomicUsize::new(0));
+        let work = {
+            let completed = completed.clone();
+            async move {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                completed.fetch_add(1, Ordering::SeqCst);
+            }
+        };
+        // Wrong: the set's task only awaits a handle to the real task.
+        // Its output type shows the nesting: `Result<(), JoinError>`.
+        let mut set: JoinSet<Result<(), tokio::task::JoinError>> = JoinSet::new();
+        set.spawn(tokio::spawn(work));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+
+        // Dropping the set aborts its task, which drops the inner handle,
+        // which only detaches the real work.
+        drop(set);
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        assert_eq!(completed.load(Ordering::SeqCst), 1);
+    }
+
     #[tokio::test]
     #[should_panic(expected = "bad input")]
     async fn join_all_re_raises_a_tasks_panic() {
