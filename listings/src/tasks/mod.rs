@@ -2,5 +2,32 @@
 
 use crate::Program;
 
+pub mod blocking;
+pub mod cooperation;
+pub mod detach_and_abort;
+pub mod exercise;
+pub mod join_errors;
+pub mod join_set;
+pub mod local_tasks;
+pub mod main_returns_early;
+pub mod main_waits;
+pub mod send_fixes;
+
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[];
+pub const PROGRAMS: &[Program] = &[
+    Program {
+        name: "join_errors",
+        chapter: "tasks",
+        run: join_errors::main,
+    },
+    Program {
+        name: "main_returns_early",
+        chapter: "tasks",
+        run: main_returns_early::main,
+    },
+    Program {
+        name: "main_waits",
+        chapter: "tasks",
+        run: main_waits::main,
+    },
+];
