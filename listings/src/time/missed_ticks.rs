@@ -63,6 +63,7 @@ mod tests {
         assert_eq!(interval(PERIOD).missed_tick_behavior(), MissedTickBehavior::Burst);
     }
 
+    // ANCHOR: burst_test
     #[tokio::test(start_paused = true)]
     async fn burst_fires_the_missed_ticks_back_to_back() {
         // Ticks due at 200, 300 and 400 all fire at 450: three ticks in no
@@ -72,6 +73,15 @@ mod tests {
             [0, 100, 450, 450, 450, 500, 600]
         );
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn delay_never_lets_two_ticks_closer_than_a_period() {
+        let times = tick_times(MissedTickBehavior::Delay, 7).await;
+        for pair in times.windows(2) {
+            assert!(pair[1] - pair[0] >= PERIOD.as_millis(), "{times:?}");
+        }
+    }
+    // ANCHOR_END: burst_test
 
     #[tokio::test(start_paused = true)]
     async fn delay_restarts_the_period_from_the_late_tick() {
@@ -90,13 +100,5 @@ mod tests {
             tick_times(MissedTickBehavior::Skip, 7).await,
             [0, 100, 450, 500, 600, 700, 800]
         );
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn delay_never_lets_two_ticks_closer_than_a_period() {
-        let times = tick_times(MissedTickBehavior::Delay, 7).await;
-        for pair in times.windows(2) {
-            assert!(pair[1] - pair[0] >= PERIOD.as_millis(), "{times:?}");
-        }
     }
 }
