@@ -8,28 +8,28 @@ use tokio::time::sleep;
 
 /// A fixed number of upload slots, shared by every upload.
 #[derive(Clone)]
-struct Slots {
+pub struct Slots {
     free: Arc<Mutex<u32>>,
 }
 
 impl Slots {
-    fn new(count: u32) -> Slots {
+    pub fn new(count: u32) -> Slots {
         Slots {
             free: Arc::new(Mutex::new(count)),
         }
     }
 
-    fn free(&self) -> u32 {
+    pub fn free(&self) -> u32 {
         *self.free.lock().unwrap()
     }
 
-    fn take(&self) {
+    pub fn take(&self) {
         let mut free = self.free.lock().unwrap();
         assert!(*free > 0, "no free slot");
         *free -= 1;
     }
 
-    fn give_back(&self) {
+    pub fn give_back(&self) {
         *self.free.lock().unwrap() += 1;
     }
 }
@@ -37,7 +37,7 @@ impl Slots {
 // ANCHOR: leaky
 /// Takes a slot, uploads, gives the slot back. Unless it is cancelled: then
 /// the line after the `.await` never runs and the slot is lost for good.
-async fn leaky_upload(slots: &Slots) {
+pub async fn leaky_upload(slots: &Slots) {
     slots.take();
     sleep(Duration::from_secs(5)).await; // the upload itself
     slots.give_back();
@@ -47,12 +47,12 @@ async fn leaky_upload(slots: &Slots) {
 // ANCHOR: guarded
 /// Owning a `SlotGuard` means holding one slot. Dropping it gives the slot
 /// back, on every path out of the future, including cancellation.
-struct SlotGuard {
+pub struct SlotGuard {
     slots: Slots,
 }
 
 impl SlotGuard {
-    fn take(slots: &Slots) -> SlotGuard {
+    pub fn take(slots: &Slots) -> SlotGuard {
         slots.take();
         SlotGuard {
             slots: slots.clone(),
@@ -66,7 +66,7 @@ impl Drop for SlotGuard {
     }
 }
 
-async fn guarded_upload(slots: &Slots) {
+pub async fn guarded_upload(slots: &Slots) {
     let _slot = SlotGuard::take(slots);
     sleep(Duration::from_secs(5)).await; // the upload itself
     // `_slot` is dropped here, or at the `.await` above if we are cancelled.
@@ -76,14 +76,17 @@ async fn guarded_upload(slots: &Slots) {
 // ANCHOR: spawn_in_drop
 /// A session that must tell the server when it ends. Telling it is async, and
 /// `Drop` cannot `.await`, so `Drop` hands the work to a new task.
-struct Session {
+pub struct Session {
     id: u32,
     server_log: Arc<Mutex<Vec<String>>>,
 }
 
-async fn notify_server(id: u32, server_log: Arc<Mutex<Vec<String>>>) {
+pub async fn notify_server(id: u32, server_log: Arc<Mutex<Vec<String>>>) {
     sleep(Duration::from_millis(100)).await; // a network round trip
-    server_log.lock().unwrap().push(format!("session {id} ended"));
+    server_log
+        .lock()
+        .unwrap()
+        .push(format!("session {id} ended"));
 }
 
 impl Drop for Session {

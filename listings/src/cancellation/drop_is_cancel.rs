@@ -59,7 +59,11 @@ async fn run_all(log: &Log) {
     drop(never_awaited);
 
     // Dropped by `timeout` while waiting in its third step.
-    let _ = timeout(Duration::from_millis(2500), three_steps("timeout", log.clone())).await;
+    let _ = timeout(
+        Duration::from_millis(2500),
+        three_steps("timeout", log.clone()),
+    )
+    .await;
 
     // Dropped by `select!` because the other branch finished first.
     tokio::select! {
@@ -110,6 +114,7 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(7));
     }
 
+    // ANCHOR: not_polling
     #[tokio::test(start_paused = true)]
     async fn dropping_a_polled_future_runs_its_guards_at_once() {
         let log = Log::default();
@@ -127,4 +132,5 @@ mod tests {
             ["manual: step 1 done", "manual: dropped after 1 steps"]
         );
     }
+    // ANCHOR_END: not_polling
 }

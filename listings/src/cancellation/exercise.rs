@@ -110,7 +110,10 @@ pub mod solution {
                 // at the `.await` above.
                 finished_cleanly.fetch_add(1, Ordering::SeqCst);
             });
-            self.abort_handles.lock().unwrap().push(handle.abort_handle());
+            self.abort_handles
+                .lock()
+                .unwrap()
+                .push(handle.abort_handle());
         }
 
         /// How many workers are still running.
@@ -260,7 +263,10 @@ mod tests {
         assert_eq!(report.finished_cleanly, 0);
         assert_eq!(start.elapsed(), GRACE);
         sleep(Duration::from_secs(60)).await;
-        assert!(!done.load(Ordering::SeqCst), "the aborted clean-up never finished");
+        assert!(
+            !done.load(Ordering::SeqCst),
+            "the aborted clean-up never finished"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -119,7 +119,11 @@ mod tests {
 
         // Not closed: more tasks might still come, so `wait` keeps waiting,
         // even after the only task finished.
-        assert!(timeout(Duration::from_secs(60), tracker.wait()).await.is_err());
+        assert!(
+            timeout(Duration::from_secs(60), tracker.wait())
+                .await
+                .is_err()
+        );
         assert_eq!(finished.load(Ordering::SeqCst), 1);
 
         // Closed and empty: `wait` returns at once.

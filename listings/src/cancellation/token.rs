@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 /// Does one unit of work per second until told to stop, and returns how many
 /// units it finished. `select!` waits for whichever comes first, the next unit
 /// or the cancellation, so the worker stops promptly even mid-unit.
-async fn worker(token: CancellationToken) -> u32 {
+pub async fn worker(token: CancellationToken) -> u32 {
     let mut units_done = 0;
     loop {
         tokio::select! {
@@ -24,7 +24,7 @@ async fn worker(token: CancellationToken) -> u32 {
 
 // ANCHOR: polling_worker
 /// Checks the token only between jobs, and each job takes 10 seconds.
-async fn polling_worker(token: CancellationToken) -> u32 {
+pub async fn polling_worker(token: CancellationToken) -> u32 {
     let mut jobs_done = 0;
     while !token.is_cancelled() {
         sleep(Duration::from_secs(10)).await;

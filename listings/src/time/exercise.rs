@@ -32,7 +32,7 @@ pub mod attempt {
     #[allow(unused_variables)]
     pub async fn retry_with_timeout<T, E, F, Fut>(
         policy: RetryPolicy,
-        mut operation: F,
+        operation: F,
     ) -> Result<T, Vec<AttemptError<E>>>
     where
         F: FnMut(u32) -> Fut,
@@ -227,7 +227,10 @@ mod tests {
         )
         .await;
 
-        assert_eq!(result, Err(vec![AttemptError::TimedOut, AttemptError::TimedOut]));
+        assert_eq!(
+            result,
+            Err(vec![AttemptError::TimedOut, AttemptError::TimedOut])
+        );
         // Only our own reference is left: both attempts were dropped.
         assert_eq!(Arc::strong_count(&alive), 1);
     }

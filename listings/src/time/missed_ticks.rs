@@ -39,7 +39,11 @@ pub async fn main() {
     ] {
         let times = tick_times(behavior, 7).await;
         let times: Vec<String> = times.iter().map(|ms| format!("{ms:>4}")).collect();
-        println!("{:<6} ticks at ms: {}", format!("{behavior:?}"), times.join(" "));
+        println!(
+            "{:<6} ticks at ms: {}",
+            format!("{behavior:?}"),
+            times.join(" ")
+        );
     }
 }
 // ANCHOR_END: main
@@ -60,7 +64,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn burst_is_the_default() {
-        assert_eq!(interval(PERIOD).missed_tick_behavior(), MissedTickBehavior::Burst);
+        assert_eq!(
+            interval(PERIOD).missed_tick_behavior(),
+            MissedTickBehavior::Burst
+        );
     }
 
     // ANCHOR: burst_test

@@ -10,7 +10,7 @@ use tokio::time::{Instant, sleep, sleep_until, timeout};
 // ANCHOR: sleep
 /// Waits 300 ms, then waits until a deadline fixed before the first wait.
 /// Returns the elapsed time at each point.
-async fn sleep_then_sleep_until() -> (Duration, Duration) {
+pub async fn sleep_then_sleep_until() -> (Duration, Duration) {
     let start = Instant::now();
     // The deadline is fixed now, so the time spent in the first sleep
     // counts against it: the second sleep is only 700 ms long.
