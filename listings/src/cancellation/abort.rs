@@ -19,7 +19,7 @@ mod tests {
         })
     }
 
-    // ANCHOR: detach
+    // ANCHOR: detach_and_abort
     #[tokio::test(start_paused = true)]
     async fn dropping_a_join_handle_does_not_cancel_the_task() {
         let done = Arc::new(AtomicBool::new(false));
@@ -32,9 +32,7 @@ mod tests {
         sleep(Duration::from_secs(11)).await;
         assert!(done.load(Ordering::SeqCst));
     }
-    // ANCHOR_END: detach
 
-    // ANCHOR: abort
     #[tokio::test(start_paused = true)]
     async fn abort_cancels_the_task_at_its_next_await() {
         let done = Arc::new(AtomicBool::new(false));
@@ -68,7 +66,7 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(2));
         assert!(!done.load(Ordering::SeqCst));
     }
-    // ANCHOR_END: abort
+    // ANCHOR_END: detach_and_abort
 
     // ANCHOR: abort_on_drop
     #[tokio::test(start_paused = true)]

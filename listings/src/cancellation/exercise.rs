@@ -49,6 +49,12 @@ pub mod attempt {
             todo!()
         }
     }
+
+    impl Default for Supervisor {
+        fn default() -> Supervisor {
+            Supervisor::new()
+        }
+    }
 }
 // ANCHOR_END: attempt
 
