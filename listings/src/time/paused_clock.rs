@@ -7,7 +7,7 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::Duration;
-    use tokio::io::AsyncReadExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
     use tokio::time::{Instant, advance, pause, sleep, timeout};
 
@@ -98,6 +98,25 @@ mod tests {
         assert!(matches!(result, Ok(Ok(4))));
         assert_eq!(&reply, b"pong");
         server.join().unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_peer_inside_the_runtime_works_on_a_paused_clock() {
+        // An in-memory pipe, and a server that is a task on this runtime.
+        let (mut client, mut server) = tokio::io::duplex(64);
+        tokio::spawn(async move {
+            sleep(Duration::from_millis(20)).await;
+            server.write_all(b"pong").await.unwrap();
+        });
+        let mut reply = [0u8; 4];
+
+        let start = Instant::now();
+        let result = timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await;
+
+        // The clock jumped to the server's timer (20 ms), not to the timeout.
+        assert!(matches!(result, Ok(Ok(4))));
+        assert_eq!(&reply, b"pong");
+        assert_eq!(start.elapsed(), Duration::from_millis(20));
     }
     // ANCHOR_END: real_io
 
