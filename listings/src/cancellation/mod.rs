@@ -2,5 +2,16 @@
 
 use crate::Program;
 
+pub mod abort;
+pub mod cleanup;
+pub mod drop_is_cancel;
+pub mod exercise;
+pub mod structured;
+pub mod token;
+
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[];
+pub const PROGRAMS: &[Program] = &[Program {
+    name: "drop_is_cancel",
+    chapter: "cancellation",
+    run: drop_is_cancel::main,
+}];
