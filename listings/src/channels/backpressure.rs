@@ -85,7 +85,10 @@ mod tests {
         // hands, so three sends complete at once. After that, each send waits
         // for the consumer to take the next item: one per second.
         let secs = |s: u64| Duration::from_secs(s);
-        assert_eq!(sent_at, [secs(0), secs(0), secs(0), secs(1), secs(2), secs(3)]);
+        assert_eq!(
+            sent_at,
+            [secs(0), secs(0), secs(0), secs(1), secs(2), secs(3)]
+        );
         // Meanwhile another task on the same thread ticked at 0.4 s, 0.8 s, ...,
         // 2.8 s: the waiting producer did not hold the thread.
         assert_eq!(ticks.load(Ordering::Relaxed), 7);

@@ -239,7 +239,9 @@ mod tests {
         for input in [100, 200, 300] {
             results.push(queue.submit(input).await.unwrap());
         }
-        timeout(LIMIT, queue.shutdown()).await.expect("shutdown ends");
+        timeout(LIMIT, queue.shutdown())
+            .await
+            .expect("shutdown ends");
         // The single worker ran all three jobs, one after the other.
         assert_eq!(start.elapsed(), Duration::from_millis(600));
         let mut outputs = Vec::new();

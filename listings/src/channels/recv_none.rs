@@ -56,7 +56,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_sender_kept_alive_hangs_the_loop() {
-        let outcome = timeout(Duration::from_secs(60), collect_results_hangs(vec![1, 2, 3])).await;
+        let outcome = timeout(
+            Duration::from_secs(60),
+            collect_results_hangs(vec![1, 2, 3]),
+        )
+        .await;
         assert!(outcome.is_err(), "the loop should still be waiting");
     }
 

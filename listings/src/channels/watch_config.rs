@@ -98,7 +98,13 @@ mod tests {
         assert_eq!(old.version, 1);
         // `send_modify` changes it in place.
         tx.send_modify(|config| config.max_connections = 99);
-        assert_eq!(*tx.borrow(), Config { version: 3, max_connections: 99 });
+        assert_eq!(
+            *tx.borrow(),
+            Config {
+                version: 3,
+                max_connections: 99
+            }
+        );
 
         // A receiver subscribed later sees the stored value.
         assert_eq!(tx.subscribe().borrow().version, 3);

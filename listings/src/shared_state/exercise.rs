@@ -118,12 +118,18 @@ mod tests {
     async fn a_stored_value_is_not_loaded_again() {
         let cache = Cache::new();
         let runs = Arc::new(AtomicUsize::new(0));
-        let first = timeout(LIMIT, cache.get_or_load(1, || slow_load(runs.clone(), "one")))
-            .await
-            .unwrap();
-        let again = timeout(LIMIT, cache.get_or_load(1, || slow_load(runs.clone(), "other")))
-            .await
-            .unwrap();
+        let first = timeout(
+            LIMIT,
+            cache.get_or_load(1, || slow_load(runs.clone(), "one")),
+        )
+        .await
+        .unwrap();
+        let again = timeout(
+            LIMIT,
+            cache.get_or_load(1, || slow_load(runs.clone(), "other")),
+        )
+        .await
+        .unwrap();
         assert_eq!((first.as_str(), again.as_str()), ("one", "one"));
         assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
@@ -196,9 +202,12 @@ mod tests {
         assert!(gave_up.is_err());
         assert_eq!(cache.get(&1), None);
 
-        let value = timeout(LIMIT, cache.get_or_load(1, || slow_load(runs.clone(), "second")))
-            .await
-            .unwrap();
+        let value = timeout(
+            LIMIT,
+            cache.get_or_load(1, || slow_load(runs.clone(), "second")),
+        )
+        .await
+        .unwrap();
         assert_eq!(value, "second");
         assert_eq!(runs.load(Ordering::SeqCst), 2);
     }

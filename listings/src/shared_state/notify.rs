@@ -84,11 +84,19 @@ mod tests {
 
         notify.notify_one();
         // The permit stored above completes this wait at once.
-        assert!(timeout(Duration::from_secs(1), notify.notified()).await.is_ok());
+        assert!(
+            timeout(Duration::from_secs(1), notify.notified())
+                .await
+                .is_ok()
+        );
 
         // `notify_waiters` wakes only the tasks already waiting, and stores
         // nothing: this later wait misses it.
         notify.notify_waiters();
-        assert!(timeout(Duration::from_secs(1), notify.notified()).await.is_err());
+        assert!(
+            timeout(Duration::from_secs(1), notify.notified())
+                .await
+                .is_err()
+        );
     }
 }

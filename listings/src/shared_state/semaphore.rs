@@ -54,7 +54,10 @@ pub async fn served_order(early_patience: Option<Duration>) -> Vec<&'static str>
     let permits = Arc::new(Semaphore::new(1));
     let (served, mut order) = tokio::sync::mpsc::unbounded_channel();
 
-    let holder = permits.clone().try_acquire_owned().expect("one permit is free");
+    let holder = permits
+        .clone()
+        .try_acquire_owned()
+        .expect("one permit is free");
     tokio::spawn(async move {
         sleep(Duration::from_secs(3)).await;
         drop(holder);
@@ -127,6 +130,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_waiter_that_gives_up_loses_its_place() {
         // "early" gives up at 1 s and asks again, behind "late".
-        assert_eq!(served_order(Some(Duration::from_secs(1))).await, ["late", "early"]);
+        assert_eq!(
+            served_order(Some(Duration::from_secs(1))).await,
+            ["late", "early"]
+        );
     }
 }

@@ -15,7 +15,9 @@ impl<K: Hash + Eq, V: Clone> ShardedMap<K, V> {
     pub fn new(shard_count: usize) -> Self {
         assert!(shard_count > 0, "a map needs at least one shard");
         ShardedMap {
-            shards: (0..shard_count).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..shard_count)
+                .map(|_| Mutex::new(HashMap::new()))
+                .collect(),
             hasher: RandomState::new(),
         }
     }
@@ -43,7 +45,10 @@ impl<K: Hash + Eq, V: Clone> ShardedMap<K, V> {
 
     /// Locks each shard in turn, so the total is not one atomic snapshot.
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|shard| shard.lock().unwrap().len()).sum()
+        self.shards
+            .iter()
+            .map(|shard| shard.lock().unwrap().len())
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -91,7 +96,11 @@ mod tests {
             map.insert(key, ());
         }
         // With 1000 keys an empty shard is astronomically unlikely.
-        assert!(map.shards.iter().all(|shard| !shard.lock().unwrap().is_empty()));
+        assert!(
+            map.shards
+                .iter()
+                .all(|shard| !shard.lock().unwrap().is_empty())
+        );
         assert!(!map.is_empty());
     }
 }
