@@ -9,6 +9,7 @@ pub mod attempt {
 
     use tokio::sync::OnceCell;
 
+    #[allow(dead_code)]
     pub struct Cache<K, V> {
         // One cell per key. A suggestion, not a requirement.
         entries: Mutex<HashMap<K, Arc<OnceCell<V>>>>,
@@ -37,6 +38,12 @@ pub mod attempt {
         /// is still running.
         pub fn get(&self, key: &K) -> Option<V> {
             todo!()
+        }
+    }
+
+    impl<K: Hash + Eq + Clone, V: Clone> Default for Cache<K, V> {
+        fn default() -> Self {
+            Self::new()
         }
     }
 }
