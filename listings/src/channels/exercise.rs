@@ -251,6 +251,13 @@ mod tests {
         assert_eq!(outputs, [200, 400, 600]);
     }
 
+    #[test]
+    #[should_panic(expected = "must be called from the context of a Tokio 1.x runtime")]
+    fn start_outside_a_runtime_panics() {
+        // `start` spawns the workers, and spawning needs a runtime.
+        let _queue = WorkQueue::start(1, 1);
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_submitter_that_stops_waiting_does_not_break_the_queue() {
         let queue = WorkQueue::start(4, 1);
