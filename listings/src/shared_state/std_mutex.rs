@@ -17,7 +17,7 @@ impl HitCounter {
     /// Records a hit and returns the page's new count.
     pub fn record(&self, page: &str) -> u64 {
         // `lock` blocks the thread if another thread holds the lock, but only
-        // for the few nanoseconds of an update. `unwrap` panics only if a
+        // for as long as one short update takes. `unwrap` panics only if a
         // thread panicked while holding the lock ("poisoning").
         let mut counts = self.counts.lock().unwrap();
         let hits = counts.entry(page.to_string()).or_insert(0);
