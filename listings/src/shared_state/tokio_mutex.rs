@@ -106,6 +106,48 @@ mod tests {
         assert_eq!(lines, ["a 1 2 3", "b 1 2 3", "c 1 2 3"]);
     }
 
+    /// The same record, but the lock is taken anew for each field, so it is
+    /// not held across the pauses between fields.
+    async fn write_record_locking_per_field(
+        log: &SharedLog<tokio::io::DuplexStream>,
+        fields: &[&str],
+    ) {
+        for field in fields {
+            log.writer
+                .lock()
+                .await
+                .write_all(format!("{field} ").as_bytes())
+                .await
+                .unwrap();
+            sleep(Duration::from_millis(10)).await;
+        }
+        log.writer.lock().await.write_all(b"\n").await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lock_released_between_fields_lets_records_interleave() {
+        let (writer, mut reader) = tokio::io::duplex(4096);
+        let log = SharedLog::new(writer);
+        let tasks: Vec<_> = ["a", "b", "c"]
+            .into_iter()
+            .map(|name| {
+                let log = log.clone();
+                tokio::spawn(async move {
+                    write_record_locking_per_field(&log, &[name, "1", "2", "3"]).await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        drop(log);
+
+        let mut text = String::new();
+        reader.read_to_string(&mut text).await.unwrap();
+        // The fields of the three records are shuffled together.
+        assert_eq!(text, "a b c 1 1 1 2 2 2 3 3 3 \n\n\n");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn locking_twice_in_one_task_never_finishes() {
         let balance = Mutex::new(100);
