@@ -2,5 +2,16 @@
 
 use crate::Program;
 
+pub mod atomics;
+pub mod barrier;
+pub mod exercise;
+pub mod notify;
+pub mod once_cell;
+pub mod rwlock_deadlock;
+pub mod semaphore;
+pub mod sharded_map;
+pub mod std_mutex;
+pub mod tokio_mutex;
+
 /// The program listings of this chapter, runnable by name.
 pub const PROGRAMS: &[Program] = &[];
