@@ -5,9 +5,11 @@ use crate::Program;
 pub mod batching;
 pub mod buffering;
 pub mod combinators;
+pub mod exercise;
 pub mod file_stream;
 pub mod hand_written;
 pub mod making;
+pub mod sink;
 pub mod timing;
 pub mod two_traits;
 
