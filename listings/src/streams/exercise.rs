@@ -121,6 +121,11 @@ pub mod solution {
     // ANCHOR_END: solution
 }
 
+// Lets this file compile on its own as a `main.rs`, with the modules above
+// at the crate root. The tests below are the real entry point.
+#[allow(dead_code)]
+fn main() {}
+
 #[cfg(test)]
 mod tests {
     #[cfg(feature = "attempt")]
