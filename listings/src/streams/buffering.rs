@@ -89,14 +89,20 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn buffer_unordered_yields_each_result_when_ready() {
-        assert_eq!(as_completed(vec![3, 1, 2], 3).await, [(1, 1), (2, 2), (3, 3)]);
+        assert_eq!(
+            as_completed(vec![3, 1, 2], 3).await,
+            [(1, 1), (2, 2), (3, 3)]
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_limit_caps_how_many_run_at_once() {
         // With room for two: 3 s and 1 s start; at 1 s the 2 s one starts
         // and ends at 3 s, together with the first.
-        assert_eq!(as_completed(vec![3, 1, 2], 2).await, [(1, 1), (3, 3), (2, 3)]);
+        assert_eq!(
+            as_completed(vec![3, 1, 2], 2).await,
+            [(1, 1), (3, 3), (2, 3)]
+        );
         // One at a time: no concurrency left.
         assert_eq!(in_order(vec![3, 1, 2], 1).await, [(3, 3), (1, 4), (2, 6)]);
     }

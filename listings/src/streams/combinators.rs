@@ -44,7 +44,11 @@ pub async fn look_up_each(ids: Vec<u32>) -> Vec<String> {
 
 // ANCHOR: chain_merge
 /// A stream that yields `label` every `period`, `count` times.
-fn ticks(label: &'static str, period: Duration, count: usize) -> impl tokio_stream::Stream<Item = &'static str> {
+fn ticks(
+    label: &'static str,
+    period: Duration,
+    count: usize,
+) -> impl tokio_stream::Stream<Item = &'static str> {
     let interval = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     tokio_stream::wrappers::IntervalStream::new(interval)
         .map(move |_| label)

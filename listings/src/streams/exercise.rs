@@ -39,7 +39,11 @@ pub mod attempt {
     /// - when `events` ends (if it is not empty).
     ///
     /// Never emits an empty batch, and ends when `events` ends.
-    pub fn batch_events<S>(events: S, max: usize, window: Duration) -> BoxStream<'static, Vec<Event>>
+    pub fn batch_events<S>(
+        events: S,
+        max: usize,
+        window: Duration,
+    ) -> BoxStream<'static, Vec<Event>>
     where
         S: Stream<Item = Event> + Send + 'static,
     {
@@ -63,11 +67,18 @@ pub mod solution {
     use tokio::time::Instant;
     use tokio_stream::{Stream, StreamExt};
 
-    pub fn batch_events<S>(events: S, max: usize, window: Duration) -> BoxStream<'static, Vec<Event>>
+    pub fn batch_events<S>(
+        events: S,
+        max: usize,
+        window: Duration,
+    ) -> BoxStream<'static, Vec<Event>>
     where
         S: Stream<Item = Event> + Send + 'static,
     {
-        assert!(max > 0, "a batch must be allowed to hold at least one event");
+        assert!(
+            max > 0,
+            "a batch must be allowed to hold at least one event"
+        );
         let batches = async_stream::stream! {
             let mut events = std::pin::pin!(events);
             let mut batch = Vec::with_capacity(max);
@@ -159,7 +170,12 @@ mod tests {
     }
 
     /// The amounts of each batch, with the second it was emitted.
-    async fn run(at: Vec<(u64, Event)>, end_at: u64, max: usize, window: u64) -> Vec<(Vec<u64>, u64)> {
+    async fn run(
+        at: Vec<(u64, Event)>,
+        end_at: u64,
+        max: usize,
+        window: u64,
+    ) -> Vec<(Vec<u64>, u64)> {
         let start = Instant::now();
         let batches = batch_events(arriving(at, end_at), max, Duration::from_secs(window));
         let collected = batches
@@ -182,7 +198,11 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_partial_batch_leaves_when_its_window_ends() {
-        let at = vec![(0, event("ann", 1)), (1, event("bob", 2)), (10, event("ann", 3))];
+        let at = vec![
+            (0, event("ann", 1)),
+            (1, event("bob", 2)),
+            (10, event("ann", 3)),
+        ];
         let batches = run(at, 10, 100, 3).await;
         assert_eq!(batches, [(vec![1, 2], 3), (vec![3], 10)]);
     }

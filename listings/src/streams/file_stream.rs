@@ -136,7 +136,9 @@ mod tests {
     #[tokio::test]
     async fn framed_read_goes_on_if_polled_after_the_none() {
         // What the naive loop missed: the `None` was not the end.
-        let file = File::open(temp_file_with(WITH_A_LONG_LINE).path()).await.unwrap();
+        let file = File::open(temp_file_with(WITH_A_LONG_LINE).path())
+            .await
+            .unwrap();
         let mut lines = FramedRead::new(file, LinesCodec::new_with_max_length(8));
         assert_eq!(lines.next().await.unwrap().unwrap(), "one");
         assert_eq!(lines.next().await.unwrap().unwrap(), "two");
@@ -152,7 +154,10 @@ mod tests {
     async fn a_long_line_is_one_error_and_nothing_after_it_is_lost() {
         let file = temp_file_with(WITH_A_LONG_LINE);
         let lines = file_lines(file.path(), 8).await.unwrap();
-        assert!(matches!(lines[2], Err(LinesCodecError::MaxLineLengthExceeded)));
+        assert!(matches!(
+            lines[2],
+            Err(LinesCodecError::MaxLineLengthExceeded)
+        ));
         assert_eq!(
             shown(lines),
             ["one", "two", "<max line length exceeded>", "three", "four"]
@@ -173,7 +178,9 @@ mod tests {
     #[tokio::test]
     async fn a_missing_file_is_an_error_before_any_line() {
         let dir = tempfile::tempdir().unwrap();
-        let error = file_lines(&dir.path().join("missing.txt"), 8).await.unwrap_err();
+        let error = file_lines(&dir.path().join("missing.txt"), 8)
+            .await
+            .unwrap_err();
         assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
     }
 }

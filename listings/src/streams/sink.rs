@@ -7,7 +7,10 @@ use tokio::io::DuplexStream;
 use tokio_util::codec::{FramedRead, FramedWrite, LinesCodec, LinesCodecError};
 
 /// Writes each message as one line to `writer`, then closes it.
-pub async fn send_lines(writer: DuplexStream, messages: Vec<String>) -> Result<(), LinesCodecError> {
+pub async fn send_lines(
+    writer: DuplexStream,
+    messages: Vec<String>,
+) -> Result<(), LinesCodecError> {
     let mut lines = FramedWrite::new(writer, LinesCodec::new());
     for message in messages {
         // `send` encodes the item into the write buffer and flushes it:
