@@ -23,11 +23,11 @@ pub struct Summary {
 }
 // ANCHOR_END: types
 
+// ANCHOR: attempt
 /// The starter: replace each `todo!()`.
 #[allow(unused_variables)]
 pub mod attempt {
     pub use super::{Event, Summary};
-    // ANCHOR: attempt
     use std::time::Duration;
 
     use futures::stream::BoxStream;
@@ -54,13 +54,13 @@ pub mod attempt {
     pub fn summarize(batch: &[Event]) -> Summary {
         todo!()
     }
-    // ANCHOR_END: attempt
 }
+// ANCHOR_END: attempt
 
+// ANCHOR: solution
 /// One good answer.
 pub mod solution {
     pub use super::{Event, Summary};
-    // ANCHOR: solution
     use std::time::Duration;
 
     use futures::stream::BoxStream;
@@ -129,8 +129,8 @@ pub mod solution {
         }
         summary
     }
-    // ANCHOR_END: solution
 }
+// ANCHOR_END: solution
 
 // Lets this file compile on its own as a `main.rs`, with the modules above
 // at the crate root. The tests below are the real entry point.

@@ -78,4 +78,33 @@ mod tests {
         let seen = throttled(vec![3, 3], Duration::from_secs(2)).await;
         assert_eq!(seen, [(0, 3), (1, 8)]);
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttle_on_a_channel_adds_no_delay_to_a_slow_source() {
+        // A sender on its own task keeps its own pace while `throttle`
+        // waits: readings sent at 3 s and 6 s come out at 3 s and 6 s.
+        let (tx, rx) = tokio::sync::mpsc::channel(8);
+        tokio::spawn(async move {
+            for reading in 0..2u64 {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                tx.send(reading).await.unwrap();
+            }
+        });
+        let start = Instant::now();
+        let spaced =
+            tokio_stream::wrappers::ReceiverStream::new(rx).throttle(Duration::from_secs(2));
+        let mut spaced = std::pin::pin!(spaced);
+        let mut seen = Vec::new();
+        while let Some(reading) = spaced.next().await {
+            seen.push((reading, start.elapsed().as_secs()));
+        }
+        assert_eq!(seen, [(0, 3), (1, 6)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timeout_reports_one_silence_once() {
+        // A 10 s gap with a 3 s limit: one timeout (at 3 s), not three.
+        let seen = watch_for_silence(vec![10], Duration::from_secs(3)).await;
+        assert_eq!(seen, [(None, 3), (Some(0), 10)]);
+    }
 }
