@@ -49,6 +49,41 @@ pub async fn by_size_or_time(
 }
 // ANCHOR_END: chunks_timeout
 
+// ANCHOR: naive
+/// The batcher people write by hand first. Looks right; the timer is wrong.
+pub async fn by_size_or_time_naive(
+    mut rx: mpsc::Receiver<u32>,
+    max: usize,
+    window: Duration,
+) -> Vec<(Vec<u32>, u64)> {
+    let start = Instant::now();
+    let mut batch = Vec::new();
+    let mut emitted = Vec::new();
+    loop {
+        tokio::select! {
+            event = rx.recv() => match event {
+                Some(event) => {
+                    batch.push(event);
+                    if batch.len() == max {
+                        emitted.push((std::mem::take(&mut batch), start.elapsed().as_secs()));
+                    }
+                }
+                None => break,
+            },
+            // A new `sleep` on every turn of the loop: each event that
+            // arrives starts the window again.
+            () = tokio::time::sleep(window), if !batch.is_empty() => {
+                emitted.push((std::mem::take(&mut batch), start.elapsed().as_secs()));
+            }
+        }
+    }
+    if !batch.is_empty() {
+        emitted.push((batch, start.elapsed().as_secs()));
+    }
+    emitted
+}
+// ANCHOR_END: naive
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +112,49 @@ mod tests {
                 (vec![1, 2], 0), // full
                 (vec![3, 4], 2), // full again, before its window ended
                 (vec![5], 7),    // the channel closed: the rest leaves at once
+            ]
+        );
+    }
+
+    /// Sends an event every 2 s, ten times, then closes the channel.
+    fn steady_trickle() -> mpsc::Receiver<u32> {
+        let (tx, rx) = mpsc::channel(16);
+        tokio::spawn(async move {
+            for event in 0..10 {
+                tx.send(event).await.unwrap();
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        });
+        rx
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_naive_batcher_never_flushes_a_steady_trickle_by_time() {
+        let emitted = by_size_or_time_naive(steady_trickle(), 100, Duration::from_secs(5)).await;
+        // A 5 s window, and yet one batch of everything after 20 s: every
+        // event restarted the timer.
+        assert_eq!(emitted, [((0..10).collect::<Vec<_>>(), 20)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn chunks_timeout_flushes_a_steady_trickle_every_window() {
+        let batches = tokio_stream::StreamExt::chunks_timeout(
+            ReceiverStream::new(steady_trickle()),
+            100,
+            Duration::from_secs(5),
+        );
+        let start = Instant::now();
+        let emitted: Vec<_> = batches
+            .map(|batch| (batch, start.elapsed().as_secs()))
+            .collect()
+            .await;
+        assert_eq!(
+            emitted,
+            [
+                (vec![0, 1, 2], 5),
+                (vec![3, 4, 5], 11),
+                (vec![6, 7, 8], 17),
+                (vec![9], 20),
             ]
         );
     }
