@@ -99,6 +99,12 @@ pub mod solution {
 }
 // ANCHOR_END: solution
 
+// When the chapter shows this file, rustdoc compiles it as a program. With a
+// `main` of its own it is not wrapped in one, so `super::` above still reaches
+// the items at the top of the file.
+#[allow(dead_code)]
+fn main() {}
+
 #[cfg(test)]
 mod tests {
     #[cfg(feature = "attempt")]
