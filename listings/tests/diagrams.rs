@@ -93,3 +93,31 @@ async fn try_join_fails_fast() {
         timeline.to_svg("try_join!: the first error drops the rest"),
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn semaphore_limits_concurrency() {
+    // The pattern of `shared_state::semaphore::run_limited`, with each job
+    // drawn from the moment it holds a permit until it gives it back.
+    let start = tokio::time::Instant::now();
+    let timeline = Timeline::new();
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(2));
+    let mut tasks = tokio::task::JoinSet::new();
+    for job in 1..=6 {
+        let permit = permits.clone().acquire_owned().await.unwrap();
+        let timeline = timeline.clone();
+        tasks.spawn(async move {
+            let row = format!("job {job}");
+            timeline
+                .track(&row, tokio::time::sleep(std::time::Duration::from_secs(1)))
+                .await;
+            drop(permit);
+        });
+    }
+    tasks.join_all().await;
+    // Three rounds of two jobs.
+    assert_eq!(start.elapsed(), std::time::Duration::from_secs(3));
+    check(
+        "semaphore-limit",
+        timeline.to_svg("A semaphore with 2 permits: six 1 s jobs, two at a time"),
+    );
+}
