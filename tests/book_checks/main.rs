@@ -5,16 +5,24 @@
 //!   by some chapter;
 //! - `fences`: every code fence carries a tag from the policy in CONTRIBUTING.md;
 //! - `links`: links between chapters, and their `#fragment`s, resolve;
-//! - `mdbook_parity`: the expander agrees with mdBook itself (when installed).
+//! - `mdbook_parity`: the expander agrees with mdBook itself (when installed);
+//! - `blocks_tested`: every Rust block became a test, as `build.rs` reports;
+//! - `width`: no shown code line is wider than a rendered block;
+//! - `reader_dependencies`: the introduction's dependency list is complete.
 //!
 //! They share one test binary so the suite links once.
 
 #[path = "../book/expand.rs"]
 mod expand;
 
+#[path = "../book/blocks.rs"]
+mod blocks;
+
+mod blocks_tested;
 mod book;
 mod fences;
 mod links;
 mod mdbook_parity;
 mod orphans;
+mod reader_dependencies;
 mod summary;

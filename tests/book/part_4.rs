@@ -1,0 +1,5 @@
+//! The code blocks of Part IV (streams), each compiled and run as a test.
+//! `build.rs` generates the modules; `tests/book/blocks.rs` says how.
+#![allow(unused, clippy::all)]
+
+include!(concat!(env!("OUT_DIR"), "/blocks/part_4.rs"));

@@ -1,0 +1,5 @@
+//! The code blocks of Part V (abstraction and I/O), each compiled and run as a test.
+//! `build.rs` generates the modules; `tests/book/blocks.rs` says how.
+#![allow(unused, clippy::all)]
+
+include!(concat!(env!("OUT_DIR"), "/blocks/part_5.rs"));
