@@ -121,14 +121,33 @@ fn main() {
                 relative.display(),
                 kind.word()
             ));
-            if kind != blocks::Kind::CompileFail {
-                let source = format!("src/{}:{line}", relative.display());
-                chapter_code.push_str(&blocks::test_module(
-                    &format!("line_{line}"),
-                    &source,
-                    kind,
-                    &fence.body,
-                ));
+            if kind == blocks::Kind::CompileFail {
+                continue;
+            }
+            let source = format!("src/{}:{line}", relative.display());
+            let module = format!("line_{line}");
+            let listing = (written.len() == rendered.len())
+                .then(|| blocks::whole_file_include(&written[index].body))
+                .flatten()
+                .and_then(|path| listing_module(&root, chapter, path));
+            match listing {
+                Some((listing_path, file)) => {
+                    let public_main =
+                        blocks::has_public_main(&std::fs::read_to_string(&file).unwrap());
+                    match blocks::delegated_module(
+                        &module,
+                        &source,
+                        kind,
+                        &listing_path,
+                        public_main,
+                    ) {
+                        Ok(code) => chapter_code.push_str(&code),
+                        Err(error) => failures.push(error),
+                    }
+                }
+                None => {
+                    chapter_code.push_str(&blocks::test_module(&module, &source, kind, &fence.body))
+                }
             }
         }
         target_code
@@ -213,6 +232,28 @@ fn chapter_targets(summary: &Path) -> Result<BTreeMap<PathBuf, String>, String> 
         }
     }
     Ok(targets)
+}
+
+/// The module path in the listings crate (`::listings::tasks::abort`) of a file
+/// a chapter includes, and the file, if it is a listing: a `.rs` file under
+/// `listings/src/` other than the crate's own plumbing.
+fn listing_module(root: &Path, chapter: &Path, included: &str) -> Option<(String, PathBuf)> {
+    let file = chapter.parent()?.join(included).canonicalize().ok()?;
+    let relative = file
+        .strip_prefix(root.join("listings/src").canonicalize().ok()?)
+        .ok()?;
+    if relative.extension()? != "rs" || relative.components().count() < 2 {
+        return None;
+    }
+    let mut path = String::from("::listings");
+    for component in relative.with_extension("").components() {
+        let name = component.as_os_str().to_str()?;
+        if name != "mod" {
+            path.push_str("::");
+            path.push_str(name);
+        }
+    }
+    Some((path, file))
 }
 
 /// Every `.md` file below `dir`.

@@ -324,6 +324,77 @@ pub fn test_module(module: &str, source: &str, kind: Kind, body: &[String]) -> S
     )
 }
 
+/// The listing file a block shows whole, if its fence holds nothing but one
+/// `{{#rustdoc_include file.rs}}` or `{{#include file.rs}}` directive (with or
+/// without an anchor: `rustdoc_include` compiles the whole file either way).
+/// Returns the path as written in the directive.
+pub fn whole_file_include(written_body: &[String]) -> Option<&str> {
+    let mut lines = written_body.iter().filter(|line| !line.trim().is_empty());
+    let only = lines.next()?.trim();
+    if lines.next().is_some() {
+        return None;
+    }
+    let inner = only.strip_prefix("{{#")?.strip_suffix("}}")?;
+    let (directive, target) = inner.split_once(' ')?;
+    let target = target.trim();
+    match directive {
+        "rustdoc_include" => Some(target.split(':').next().unwrap()),
+        "include" if !target.contains(':') => Some(target),
+        _ => None,
+    }
+}
+
+/// Whether a listing file has a `main` the tests can call from outside.
+pub fn has_public_main(code: &str) -> bool {
+    code.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with("pub fn main(") || line.starts_with("pub async fn main(")
+    })
+}
+
+/// The module, in a part's test target, for a block that shows a whole file of
+/// the listings crate. That crate already compiles the file, as a module whose
+/// path mirrors the file's (`listings/src/tasks/abort.rs` is
+/// `listings::tasks::abort`), so it is not compiled a second time here:
+///
+/// - the `use` proves that the crate really compiles the file (a file missing
+///   from its chapter's `mod.rs`, or declared private, fails the build);
+/// - a program's `main` is called, as rustdoc would run it;
+/// - a `test_harness` block's tests are the file's own `mod tests`, which the
+///   listings crate's tests run.
+///
+/// A book check makes sure listing files never refer to the rest of their
+/// crate, so compiling one as a module proves what compiling it alone would.
+pub fn delegated_module(
+    module: &str,
+    source: &str,
+    kind: Kind,
+    listing_path: &str,
+    public_main: bool,
+) -> Result<String, String> {
+    let runner = match (kind, public_main) {
+        (Kind::Run, true) => format!(
+            "#[test]\nfn main_runs() -> impl ::std::process::Termination {{\n    {listing_path}::main()\n}}\n"
+        ),
+        (Kind::ShouldPanic, true) => format!(
+            "#[test]\n#[should_panic]\nfn main_panics() {{\n    let code = ::std::process::Termination::report({listing_path}::main());\n    assert!(code == ::std::process::ExitCode::SUCCESS, \"main returned an error\");\n}}\n"
+        ),
+        (Kind::ShouldPanic, false) => {
+            return Err(format!(
+                "{source}: a should_panic block shows a file with no `pub fn main`"
+            ));
+        }
+        // Nothing to run: no `main` (rustdoc would wrap the file in an empty
+        // one), a private one, a test_harness block whose tests run in the
+        // listings crate, or a no_run block.
+        _ => "#[test]\nfn compiled_by_the_listings_crate() {}\n".to_string(),
+    };
+    Ok(format!(
+        "/// {source} ({}), the whole of {listing_path}\nmod {module} {{\nuse {listing_path} as _;\n\n{runner}}}\n",
+        kind.word()
+    ))
+}
+
 /// What every part's test target includes once: the helper that runs a block
 /// in a process of its own.
 pub const PRELUDE: &str = r#"
@@ -453,6 +524,41 @@ mod tests {
             &lines("#[cfg(test)]\nmod tests {}"),
         );
         assert!(harness.contains("#[cfg(test)]"), "{harness}");
+    }
+
+    #[test]
+    fn a_fence_that_is_one_include_shows_a_whole_file() {
+        let one = |line: &str| whole_file_include(&lines(line)).map(str::to_string);
+        assert_eq!(
+            one("{{#rustdoc_include ../listings/src/a/b.rs:main}}").as_deref(),
+            Some("../listings/src/a/b.rs")
+        );
+        assert_eq!(
+            one("{{#rustdoc_include ../listings/src/a/b.rs}}").as_deref(),
+            Some("../listings/src/a/b.rs")
+        );
+        assert_eq!(
+            one("{{#include ../listings/src/a/b.rs}}").as_deref(),
+            Some("../listings/src/a/b.rs")
+        );
+        // An anchored plain include shows part of a file, compiled on its own.
+        assert_eq!(one("{{#include ../listings/src/a/b.rs:part}}"), None);
+        assert_eq!(
+            whole_file_include(&lines("# fn main() {\n{{#include x.rs}}\n# }")),
+            None
+        );
+    }
+
+    #[test]
+    fn a_delegated_block_runs_the_listing_main() {
+        let run = delegated_module("l", "s", Kind::Run, "::listings::a::b", true).unwrap();
+        assert!(run.contains("use ::listings::a::b as _;"), "{run}");
+        assert!(run.contains("::listings::a::b::main()"), "{run}");
+        let library = delegated_module("l", "s", Kind::Run, "::listings::a::b", false).unwrap();
+        assert!(!library.contains("main()"), "{library}");
+        assert!(delegated_module("l", "s", Kind::ShouldPanic, "::listings::a::b", false).is_err());
+        assert!(has_public_main("#[tokio::main]\npub async fn main() {}"));
+        assert!(!has_public_main("#[allow(dead_code)]\nfn main() {}"));
     }
 
     #[test]

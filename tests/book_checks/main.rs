@@ -8,7 +8,8 @@
 //! - `mdbook_parity`: the expander agrees with mdBook itself (when installed);
 //! - `blocks_tested`: every Rust block became a test, as `build.rs` reports;
 //! - `width`: no shown code line is wider than a rendered block;
-//! - `reader_dependencies`: the introduction's dependency list is complete.
+//! - `reader_dependencies`: the introduction's dependency list is complete;
+//! - `standalone`: no listing file refers to the rest of its crate.
 //!
 //! They share one test binary so the suite links once.
 
@@ -25,4 +26,5 @@ mod links;
 mod mdbook_parity;
 mod orphans;
 mod reader_dependencies;
+mod standalone;
 mod summary;
