@@ -13,14 +13,27 @@
 
 pub mod timeline;
 
+pub mod actors;
 pub mod async_await;
+pub mod async_traits;
+pub mod backpressure_and_batching;
 pub mod cancellation;
+pub mod capstone;
 pub mod channels;
+pub mod errors_and_retries;
+pub mod graceful_shutdown;
+pub mod io;
 pub mod join_and_select;
+pub mod middleware_and_builders;
+pub mod observability;
+pub mod performance_and_pitfalls;
+pub mod pools;
+pub mod rate_limiting;
 pub mod runtime;
 pub mod shared_state;
 pub mod streams;
 pub mod tasks;
+pub mod testing;
 pub mod time;
 pub mod under_the_hood;
 pub mod why_async;
@@ -50,6 +63,19 @@ pub fn programs() -> Vec<Program> {
         channels::PROGRAMS,
         shared_state::PROGRAMS,
         streams::PROGRAMS,
+        async_traits::PROGRAMS,
+        io::PROGRAMS,
+        errors_and_retries::PROGRAMS,
+        actors::PROGRAMS,
+        backpressure_and_batching::PROGRAMS,
+        rate_limiting::PROGRAMS,
+        pools::PROGRAMS,
+        graceful_shutdown::PROGRAMS,
+        middleware_and_builders::PROGRAMS,
+        testing::PROGRAMS,
+        observability::PROGRAMS,
+        performance_and_pitfalls::PROGRAMS,
+        capstone::PROGRAMS,
     ]
     .concat()
 }

@@ -80,15 +80,15 @@ pub mod solution {
 
             // Both futures get the same `cx`: whichever of them becomes ready
             // wakes this one task, which then polls both again.
-            if this.a_output.is_none() {
-                if let Poll::Ready(output) = this.a.poll(cx) {
-                    *this.a_output = Some(output);
-                }
+            if this.a_output.is_none()
+                && let Poll::Ready(output) = this.a.poll(cx)
+            {
+                *this.a_output = Some(output);
             }
-            if this.b_output.is_none() {
-                if let Poll::Ready(output) = this.b.poll(cx) {
-                    *this.b_output = Some(output);
-                }
+            if this.b_output.is_none()
+                && let Poll::Ready(output) = this.b.poll(cx)
+            {
+                *this.b_output = Some(output);
             }
 
             if this.a_output.is_some() && this.b_output.is_some() {
