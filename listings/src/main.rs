@@ -30,7 +30,9 @@ fn main() -> ExitCode {
                 if !closest.is_empty() {
                     eprintln!("did you mean: {}?", closest.join(", "));
                 }
-                eprintln!("run `cargo run -p listings -- --list` to see every listing");
+                eprintln!(
+                    "run `cargo run -p listings -- --list` to see every listing"
+                );
                 ExitCode::from(2)
             }
         },

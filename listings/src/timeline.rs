@@ -89,7 +89,12 @@ impl Timeline {
         })
     }
 
-    fn wrap<F: Future>(&self, row: &str, future: F, end: fn(&F::Output) -> Kind) -> Tracked<F> {
+    fn wrap<F: Future>(
+        &self,
+        row: &str,
+        future: F,
+        end: fn(&F::Output) -> Kind,
+    ) -> Tracked<F> {
         self.record(row, Kind::Created);
         Tracked {
             timeline: self.clone(),
@@ -157,7 +162,9 @@ fn draw(title: &str, all_events: &[Event]) -> String {
         all_events.iter().partition(|e| e.kind == Kind::Created);
     let mut rows: Vec<&str> = Vec::new();
     for event in created {
-        if events.iter().any(|e| e.row == event.row) && !rows.contains(&event.row.as_str()) {
+        if events.iter().any(|e| e.row == event.row)
+            && !rows.contains(&event.row.as_str())
+        {
             rows.push(&event.row);
         }
     }

@@ -14,7 +14,8 @@ use listings::timeline::Timeline;
 use std::path::Path;
 
 fn check(name: &str, svg: String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../src/images/{name}.svg"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../src/images/{name}.svg"));
     snapbox::assert_data_eq!(svg, snapbox::Data::read_from(&path, None));
 }
 
@@ -80,7 +81,8 @@ async fn try_join_fails_fast() {
     let timeline = Timeline::new();
     let log = try_join::Log::default();
     let result = tokio::try_join!(
-        timeline.track_result("profile", try_join::step("profile", 1000, false, &log)),
+        timeline
+            .track_result("profile", try_join::step("profile", 1000, false, &log)),
         timeline.track_result("orders", try_join::step("orders", 1500, true, &log)),
         timeline.track_result(
             "suggestions",

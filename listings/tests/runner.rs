@@ -77,9 +77,9 @@ fn every_program_file_is_registered_and_every_registration_is_a_program_file() {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();
-        let has_main = text
-            .lines()
-            .any(|line| line.starts_with("pub fn main(") || line.starts_with("pub async fn main("));
+        let has_main = text.lines().any(|line| {
+            line.starts_with("pub fn main(") || line.starts_with("pub async fn main(")
+        });
         if has_main {
             let chapter = relative
                 .parent()

@@ -59,7 +59,9 @@ pub fn fences(text: &str) -> Vec<Fence> {
     let mut open: Option<(String, Fence)> = None;
     for (index, line) in text.lines().enumerate() {
         match &mut open {
-            Some((marker, _)) if closes(line, marker) => fences.push(open.take().unwrap().1),
+            Some((marker, _)) if closes(line, marker) => {
+                fences.push(open.take().unwrap().1)
+            }
             Some((_, fence)) => fence.body.push(line.to_string()),
             None => {
                 if let Some(marker) = opening_marker(line) {
@@ -258,7 +260,10 @@ pub fn needs_own_process(code: &str) -> bool {
 pub fn without_cfg_test(code: &str) -> String {
     let mut out = String::with_capacity(code.len());
     for line in code.lines() {
-        if line.contains("cfg(") || line.contains("cfg_attr(") || line.contains("cfg!(") {
+        if line.contains("cfg(")
+            || line.contains("cfg_attr(")
+            || line.contains("cfg!(")
+        {
             let mut rewritten = String::new();
             let mut word = String::new();
             for c in line.chars().chain(std::iter::once('\n')) {
@@ -281,7 +286,12 @@ pub fn without_cfg_test(code: &str) -> String {
 
 /// The module, in a part's test target, that compiles and runs one block.
 /// `module` is a Rust identifier; `source` says where the block is, for people.
-pub fn test_module(module: &str, source: &str, kind: Kind, body: &[String]) -> String {
+pub fn test_module(
+    module: &str,
+    source: &str,
+    kind: Kind,
+    body: &[String],
+) -> String {
     let code = match kind {
         Kind::TestHarness => code(body),
         _ => without_cfg_test(&code(body)),
@@ -446,8 +456,9 @@ mod tests {
 
     #[test]
     fn hidden_lines_are_compiled_but_not_shown() {
-        let body =
-            lines("# use std::fmt;\nlet x = 1;\n    # let y = 2;\n#\n## [derive(Debug)]\n#[test]");
+        let body = lines(
+            "# use std::fmt;\nlet x = 1;\n    # let y = 2;\n#\n## [derive(Debug)]\n#[test]",
+        );
         assert_eq!(
             shown_lines(&body),
             ["let x = 1;", "# [derive(Debug)]", "#[test]"]
@@ -496,18 +507,25 @@ mod tests {
     #[test]
     fn each_kind_gets_its_runner() {
         let body = lines("fn main() {}");
-        assert!(test_module("a", "s", Kind::ShouldPanic, &body).contains("#[should_panic]"));
+        assert!(
+            test_module("a", "s", Kind::ShouldPanic, &body)
+                .contains("#[should_panic]")
+        );
         assert!(test_module("a", "s", Kind::NoRun, &body).contains("fn compiles()"));
-        let harness = test_module("a", "s", Kind::TestHarness, &lines("#[test]\nfn t() {}"));
+        let harness =
+            test_module("a", "s", Kind::TestHarness, &lines("#[test]\nfn t() {}"));
         assert!(!harness.contains("fn main"), "{harness}");
-        let alone = test_module("a", "s", Kind::Run, &lines("fn main() { x.init(); }"));
+        let alone =
+            test_module("a", "s", Kind::Run, &lines("fn main() { x.init(); }"));
         assert!(alone.contains("crate::alone::run"), "{alone}");
     }
 
     #[test]
     fn cfg_test_is_false_outside_test_harness_blocks() {
         assert_eq!(
-            without_cfg_test("#[cfg(test)]\nmod tests {}\n#[cfg(not(test))]\nfn testing() {}\n"),
+            without_cfg_test(
+                "#[cfg(test)]\nmod tests {}\n#[cfg(not(test))]\nfn testing() {}\n"
+            ),
             "#[cfg(any())]\nmod tests {}\n#[cfg(not(any()))]\nfn testing() {}\n"
         );
         let module = test_module(
@@ -551,12 +569,17 @@ mod tests {
 
     #[test]
     fn a_delegated_block_runs_the_listing_main() {
-        let run = delegated_module("l", "s", Kind::Run, "::listings::a::b", true).unwrap();
+        let run =
+            delegated_module("l", "s", Kind::Run, "::listings::a::b", true).unwrap();
         assert!(run.contains("use ::listings::a::b as _;"), "{run}");
         assert!(run.contains("::listings::a::b::main()"), "{run}");
-        let library = delegated_module("l", "s", Kind::Run, "::listings::a::b", false).unwrap();
+        let library =
+            delegated_module("l", "s", Kind::Run, "::listings::a::b", false).unwrap();
         assert!(!library.contains("main()"), "{library}");
-        assert!(delegated_module("l", "s", Kind::ShouldPanic, "::listings::a::b", false).is_err());
+        assert!(
+            delegated_module("l", "s", Kind::ShouldPanic, "::listings::a::b", false)
+                .is_err()
+        );
         assert!(has_public_main("#[tokio::main]\npub async fn main() {}"));
         assert!(!has_public_main("#[allow(dead_code)]\nfn main() {}"));
     }

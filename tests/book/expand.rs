@@ -118,18 +118,24 @@ fn expand_at_depth(
                         let (path, anchor) = parse_target(target).map_err(&error)?;
                         let base = file.parent().unwrap_or(Path::new(""));
                         let path = base.join(path);
-                        let source = std::fs::read_to_string(&path)
-                            .map_err(|io| error(format!("cannot read {}: {io}", path.display())))?;
+                        let source =
+                            std::fs::read_to_string(&path).map_err(|io| {
+                                error(format!("cannot read {}: {io}", path.display()))
+                            })?;
                         included.push(path.clone());
                         let selected = match (name, anchor) {
                             ("include", None) => whole_file(&source),
-                            ("include", Some(anchor)) => anchored_lines(&source, anchor)
-                                .ok_or_else(|| missing_anchor(anchor, &path))
-                                .map_err(&error)?,
+                            ("include", Some(anchor)) => {
+                                anchored_lines(&source, anchor)
+                                    .ok_or_else(|| missing_anchor(anchor, &path))
+                                    .map_err(&error)?
+                            }
                             (_, None) => whole_file(&source),
-                            (_, Some(anchor)) => rustdoc_anchored_lines(&source, anchor)
-                                .ok_or_else(|| missing_anchor(anchor, &path))
-                                .map_err(&error)?,
+                            (_, Some(anchor)) => {
+                                rustdoc_anchored_lines(&source, anchor)
+                                    .ok_or_else(|| missing_anchor(anchor, &path))
+                                    .map_err(&error)?
+                            }
                         };
                         expand_at_depth(&path, &selected, depth + 1, included)?
                     }
@@ -171,7 +177,8 @@ fn parse_target(target: &str) -> Result<(&str, Option<&str>), String> {
         None => Ok((path, None)),
         Some(spec) => {
             let first = spec.split(':').next().unwrap_or("");
-            let is_line_range = first.is_empty() || first.chars().all(|c| c.is_ascii_digit());
+            let is_line_range =
+                first.is_empty() || first.chars().all(|c| c.is_ascii_digit());
             if is_line_range {
                 Err("line ranges are not allowed in this book: \
                      they break silently when the file changes, so mark the lines with an anchor"
@@ -369,14 +376,16 @@ fn hidden() {}
 
     #[test]
     fn includes_a_whole_file_with_its_anchor_comments() {
-        let files = Files::new(&[("ch.md", "A\n{{#include l.rs}}\nB\n"), ("l.rs", LISTING)]);
+        let files =
+            Files::new(&[("ch.md", "A\n{{#include l.rs}}\nB\n"), ("l.rs", LISTING)]);
         let expected = format!("A\n{}\nB\n", LISTING.trim_end());
         assert_eq!(files.expand("ch.md").unwrap(), expected);
     }
 
     #[test]
     fn includes_an_anchor_and_drops_every_marker_line() {
-        let files = Files::new(&[("ch.md", "{{#include l.rs:shown}}"), ("l.rs", LISTING)]);
+        let files =
+            Files::new(&[("ch.md", "{{#include l.rs:shown}}"), ("l.rs", LISTING)]);
         assert_eq!(
             files.expand("ch.md").unwrap(),
             "fn shown() {}\nfn inner() {}"
@@ -397,7 +406,8 @@ fn hidden() {}
 
     #[test]
     fn rustdoc_include_of_a_whole_file_shows_it_all() {
-        let files = Files::new(&[("ch.md", "{{#rustdoc_include l.rs}}"), ("l.rs", "a\nb\n")]);
+        let files =
+            Files::new(&[("ch.md", "{{#rustdoc_include l.rs}}"), ("l.rs", "a\nb\n")]);
         assert_eq!(files.expand("ch.md").unwrap(), "a\nb");
     }
 
@@ -413,7 +423,8 @@ fn hidden() {}
 
     #[test]
     fn an_escaped_directive_is_shown_without_its_backslash() {
-        let files = Files::new(&[("ch.md", "write \\{{#include x.rs:a}} to include\n")]);
+        let files =
+            Files::new(&[("ch.md", "write \\{{#include x.rs:a}} to include\n")]);
         assert_eq!(
             files.expand("ch.md").unwrap(),
             "write {{#include x.rs:a}} to include\n"

@@ -57,7 +57,9 @@ fn every_rust_block_is_compiled_and_run_by_a_test() {
             if kind == Kind::TestHarness {
                 let code = blocks::code(&fence.body);
                 if !code.contains("#[test]") && !code.contains("#[tokio::test") {
-                    problems.push(format!("{path}:{line}: a test_harness block with no test"));
+                    problems.push(format!(
+                        "{path}:{line}: a test_harness block with no test"
+                    ));
                 }
             }
             expected.insert((path.clone(), line, kind.word().to_string()));

@@ -40,7 +40,8 @@ pub fn files_with_extension(dir: &Path, extension: &str, found: &mut Vec<PathBuf
 
 /// A chapter with its includes expanded (`chapter` is relative to `src/`).
 pub fn expanded(chapter: &Path) -> expand::Expanded {
-    expand::expand_file(&root().join("src").join(chapter)).unwrap_or_else(|error| panic!("{error}"))
+    expand::expand_file(&root().join("src").join(chapter))
+        .unwrap_or_else(|error| panic!("{error}"))
 }
 
-pub use crate::blocks::{fences, prose_lines};
+pub use crate::blocks::{Fence, fences, prose_lines};

@@ -23,7 +23,9 @@ const RUST_ATTRIBUTES: &[&str] = &[
 pub fn policy_violation(info: &str) -> Option<String> {
     let words: Vec<&str> = info.split(',').map(str::trim).collect();
     match words.as_slice() {
-        [""] => Some("a fence needs a tag: `rust`, `text`, `console`, `toml` or `sh`".into()),
+        [""] => Some(
+            "a fence needs a tag: `rust`, `text`, `console`, `toml` or `sh`".into(),
+        ),
         [language] if OTHER_LANGUAGES.contains(language) => None,
         [language, ..] if OTHER_LANGUAGES.contains(language) => {
             Some(format!("`{language}` fences take no attributes"))
@@ -61,7 +63,8 @@ fn every_fence_follows_the_policy() {
     let mut violations = Vec::new();
     let mut rust_fences = 0;
     for chapter in book::chapter_files() {
-        let source = std::fs::read_to_string(book::root().join("src").join(&chapter)).unwrap();
+        let source =
+            std::fs::read_to_string(book::root().join("src").join(&chapter)).unwrap();
         let written = book::fences(&source);
         for fence in &written {
             if let Some(reason) = policy_violation(&fence.info) {

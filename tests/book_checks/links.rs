@@ -124,7 +124,10 @@ fn internal_links_and_fragments_resolve() {
             } else if let Some(fragment) = fragment {
                 match ids.get(&file) {
                     Some(headings) if headings.contains(fragment) => None,
-                    Some(_) => Some(format!("`{}` has no heading `#{fragment}`", file.display())),
+                    Some(_) => Some(format!(
+                        "`{}` has no heading `#{fragment}`",
+                        file.display()
+                    )),
                     None => Some(format!("`{}` is not a chapter", file.display())),
                 }
             } else {

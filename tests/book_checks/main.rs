@@ -28,3 +28,4 @@ mod orphans;
 mod reader_dependencies;
 mod standalone;
 mod summary;
+mod width;

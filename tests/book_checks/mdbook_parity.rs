@@ -58,8 +58,9 @@ fn the_expander_matches_mdbook_on_every_chapter() {
     for chapter in book::chapter_files() {
         let rendered = out.join(&chapter);
         let ours = book::expanded(&chapter).text;
-        let theirs = std::fs::read_to_string(&rendered)
-            .unwrap_or_else(|error| panic!("mdBook wrote no {}: {error}", rendered.display()));
+        let theirs = std::fs::read_to_string(&rendered).unwrap_or_else(|error| {
+            panic!("mdBook wrote no {}: {error}", rendered.display())
+        });
         assert_eq!(
             ours,
             theirs,

@@ -29,12 +29,15 @@ fn every_listing_output_and_broken_example_is_included_by_a_chapter() {
     }
     let listings = book::root().join("listings");
     let mut candidates = Vec::new();
-    for (dir, extension) in [("src", "rs"), ("does-not-compile", "rs"), ("output", "txt")] {
+    for (dir, extension) in
+        [("src", "rs"), ("does-not-compile", "rs"), ("output", "txt")]
+    {
         let dir = listings.join(dir);
         let mut found = Vec::new();
         book::files_with_extension(&dir, extension, &mut found);
         candidates.extend(found.into_iter().filter(|path| {
-            dir != listings.join("src") || !is_plumbing(path.strip_prefix(&dir).unwrap())
+            dir != listings.join("src")
+                || !is_plumbing(path.strip_prefix(&dir).unwrap())
         }));
     }
     let orphans: Vec<_> = candidates

@@ -53,9 +53,9 @@ fn expected(
         .keys()
         .filter(|name| !PLUMBING.contains(&name.as_str()))
         .map(|name| {
-            let spec = workspace
-                .get(name)
-                .unwrap_or_else(|| panic!("`{name}` is not in [workspace.dependencies]"));
+            let spec = workspace.get(name).unwrap_or_else(|| {
+                panic!("`{name}` is not in [workspace.dependencies]")
+            });
             (name.clone(), spec.clone())
         })
         .collect()
@@ -79,8 +79,7 @@ fn the_readers_dependencies_are_the_listings_dependencies() {
 
 #[test]
 fn long_entries_and_trailing_commas_are_read_whole() {
-    let toml =
-        "[dependencies]\na = { version = \"1\", features = [\n    \"x\", \"y\",\n] }\nb = \"2\"\n";
+    let toml = "[dependencies]\na = { version = \"1\", features = [\n    \"x\", \"y\",\n] }\nb = \"2\"\n";
     let entries = table(toml, "[dependencies]");
     assert_eq!(entries["a"], "{version=\"1\",features=[\"x\",\"y\"]}");
     assert_eq!(entries["b"], "\"2\"");

@@ -34,7 +34,11 @@ fn no_listing_refers_to_the_rest_of_the_crate() {
         for (number, line) in text.lines().enumerate() {
             if let Some(reason) = reaches_outside(line) {
                 let relative = file.strip_prefix(book::root()).unwrap();
-                problems.push(format!("{}:{}: {reason}", relative.display(), number + 1));
+                problems.push(format!(
+                    "{}:{}: {reason}",
+                    relative.display(),
+                    number + 1
+                ));
             }
         }
     }

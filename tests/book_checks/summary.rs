@@ -7,12 +7,14 @@ use crate::book;
 
 /// The chapter paths SUMMARY.md links to, relative to `src/` (drafts excluded).
 pub fn summary_entries() -> Vec<PathBuf> {
-    let summary = std::fs::read_to_string(book::root().join("src/SUMMARY.md")).unwrap();
+    let summary =
+        std::fs::read_to_string(book::root().join("src/SUMMARY.md")).unwrap();
     let mut entries = Vec::new();
     for line in summary.lines() {
         if let Some(open) = line.find("](") {
             let rest = &line[open + 2..];
-            let target = &rest[..rest.find(')').expect("unclosed link in SUMMARY.md")];
+            let target =
+                &rest[..rest.find(')').expect("unclosed link in SUMMARY.md")];
             if !target.is_empty() {
                 entries.push(PathBuf::from(target));
             }

@@ -20,6 +20,9 @@ async fn main() {
     // An ordinary closure that returns an async block. The block captures
     // `word`, but `Fut` is one type for every call: it cannot borrow from
     // each call's argument.
-    let total = total_len(&["a", "b"], |word: &str| async move { lookup_len(word).await }).await;
+    let total = total_len(&["a", "b"], |word: &str| async move {
+        lookup_len(word).await
+    })
+    .await;
     println!("{total}");
 }

@@ -13,7 +13,10 @@ async fn lookup_len(word: &str) -> usize {
 
 /// Applies an async function to each word. `AsyncFn(&str) -> usize` accepts
 /// an async closure whose future may borrow the `&str` it was given.
-pub async fn total_len(words: &[&str], measure: impl AsyncFn(&str) -> usize) -> usize {
+pub async fn total_len(
+    words: &[&str],
+    measure: impl AsyncFn(&str) -> usize,
+) -> usize {
     let mut total = 0;
     for word in words {
         total += measure(word).await;

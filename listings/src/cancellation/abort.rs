@@ -11,7 +11,10 @@ mod tests {
     use tokio_util::task::AbortOnDropHandle;
 
     /// A task that sleeps for `secs` seconds and then raises its flag.
-    fn spawn_sleeper(secs: u64, done: Arc<AtomicBool>) -> tokio::task::JoinHandle<&'static str> {
+    fn spawn_sleeper(
+        secs: u64,
+        done: Arc<AtomicBool>,
+    ) -> tokio::task::JoinHandle<&'static str> {
         tokio::spawn(async move {
             sleep(Duration::from_secs(secs)).await;
             done.store(true, Ordering::SeqCst);

@@ -178,7 +178,11 @@ mod tests {
 
     /// Works until cancelled, then takes `cleanup` to wind down, then sets
     /// `done`.
-    async fn polite_worker(token: CancellationToken, cleanup: Duration, done: Arc<AtomicBool>) {
+    async fn polite_worker(
+        token: CancellationToken,
+        cleanup: Duration,
+        done: Arc<AtomicBool>,
+    ) {
         token.cancelled().await;
         sleep(cleanup).await;
         done.store(true, Ordering::SeqCst);
@@ -196,7 +200,8 @@ mod tests {
         let done: Vec<_> = (0..3).map(|_| Arc::new(AtomicBool::new(false))).collect();
         for flag in &done {
             let flag = flag.clone();
-            supervisor.spawn_worker(|token| polite_worker(token, Duration::ZERO, flag));
+            supervisor
+                .spawn_worker(|token| polite_worker(token, Duration::ZERO, flag));
         }
         sleep(Duration::from_secs(10)).await;
         assert_eq!(supervisor.running(), 3);
@@ -219,7 +224,8 @@ mod tests {
         let supervisor = Supervisor::new();
         let done = Arc::new(AtomicBool::new(false));
         let flag = done.clone();
-        supervisor.spawn_worker(|token| polite_worker(token, Duration::from_secs(2), flag));
+        supervisor
+            .spawn_worker(|token| polite_worker(token, Duration::from_secs(2), flag));
 
         let start = Instant::now();
         let report = supervisor.shutdown(GRACE).await;
@@ -238,7 +244,8 @@ mod tests {
         supervisor.spawn_worker(move |_token| stubborn_worker(held));
         let done = Arc::new(AtomicBool::new(false));
         let flag = done.clone();
-        supervisor.spawn_worker(|token| polite_worker(token, Duration::from_secs(1), flag));
+        supervisor
+            .spawn_worker(|token| polite_worker(token, Duration::from_secs(1), flag));
 
         let start = Instant::now();
         let report = supervisor.shutdown(GRACE).await;
@@ -261,7 +268,9 @@ mod tests {
         let supervisor = Supervisor::new();
         let done = Arc::new(AtomicBool::new(false));
         let flag = done.clone();
-        supervisor.spawn_worker(|token| polite_worker(token, Duration::from_secs(10), flag));
+        supervisor.spawn_worker(|token| {
+            polite_worker(token, Duration::from_secs(10), flag)
+        });
 
         let start = Instant::now();
         let report = supervisor.shutdown(GRACE).await;

@@ -33,7 +33,9 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(1));
 
         // The branches live inside the `join!` future: drop it, and they go too.
-        let both = async { tokio::join!(job(5, finished.clone()), job(5, finished.clone())) };
+        let both = async {
+            tokio::join!(job(5, finished.clone()), job(5, finished.clone()))
+        };
         assert!(timeout(Duration::from_secs(1), both).await.is_err());
         sleep(Duration::from_secs(10)).await;
         assert_eq!(finished.load(Ordering::SeqCst), 1);

@@ -96,7 +96,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn closed_comes_only_after_every_sender_is_dropped_and_the_buffer_is_read() {
+    async fn closed_comes_only_after_every_sender_is_dropped_and_the_buffer_is_read()
+    {
         let (tx, mut rx) = broadcast::channel(4);
         let tx2 = tx.clone();
         tx.send(1).unwrap();

@@ -50,12 +50,18 @@ pub mod attempt {
 
         /// Waits for room in the queue (use `reserve`), then queues the job.
         /// Returns the receiver on which its result will arrive.
-        pub async fn submit(&self, input: u64) -> Result<oneshot::Receiver<u64>, Closed> {
+        pub async fn submit(
+            &self,
+            input: u64,
+        ) -> Result<oneshot::Receiver<u64>, Closed> {
             todo!()
         }
 
         /// Queues the job only if there is room right now.
-        pub fn try_submit(&self, input: u64) -> Result<oneshot::Receiver<u64>, TrySubmitError> {
+        pub fn try_submit(
+            &self,
+            input: u64,
+        ) -> Result<oneshot::Receiver<u64>, TrySubmitError> {
             todo!()
         }
 
@@ -129,7 +135,10 @@ pub mod solution {
             WorkQueue { jobs, workers }
         }
 
-        pub async fn submit(&self, input: u64) -> Result<oneshot::Receiver<u64>, Closed> {
+        pub async fn submit(
+            &self,
+            input: u64,
+        ) -> Result<oneshot::Receiver<u64>, Closed> {
             // Claim a slot first; only then build the job. If this call is
             // cancelled while waiting, nothing has been created or lost.
             let Ok(permit) = self.jobs.reserve().await else {
@@ -140,12 +149,17 @@ pub mod solution {
             Ok(result)
         }
 
-        pub fn try_submit(&self, input: u64) -> Result<oneshot::Receiver<u64>, TrySubmitError> {
+        pub fn try_submit(
+            &self,
+            input: u64,
+        ) -> Result<oneshot::Receiver<u64>, TrySubmitError> {
             let (reply, result) = oneshot::channel();
             match self.jobs.try_send(Job { input, reply }) {
                 Ok(()) => Ok(result),
                 Err(TrySendError::Full(job)) => Err(TrySubmitError::Full(job.input)),
-                Err(TrySendError::Closed(job)) => Err(TrySubmitError::Closed(job.input)),
+                Err(TrySendError::Closed(job)) => {
+                    Err(TrySubmitError::Closed(job.input))
+                }
             }
         }
 
@@ -252,7 +266,9 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "must be called from the context of a Tokio 1.x runtime")]
+    #[should_panic(
+        expected = "must be called from the context of a Tokio 1.x runtime"
+    )]
     fn start_outside_a_runtime_panics() {
         // `start` spawns the workers, and spawning needs a runtime.
         let _queue = WorkQueue::start(1, 1);

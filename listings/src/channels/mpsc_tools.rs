@@ -118,7 +118,8 @@ mod tests {
         let (tx, mut rx) = full_channel().await;
         let mut backlog = VecDeque::from([1, 2, 3]);
 
-        let forwarded = forward_naive(&mut backlog, &tx, sleep(Duration::from_secs(1))).await;
+        let forwarded =
+            forward_naive(&mut backlog, &tx, sleep(Duration::from_secs(1))).await;
 
         assert!(!forwarded);
         // Job 1 is gone: not in the backlog, not in the channel.
@@ -132,14 +133,16 @@ mod tests {
         let (tx, mut rx) = full_channel().await;
         let mut backlog = VecDeque::from([1, 2, 3]);
 
-        let forwarded = forward_reserved(&mut backlog, &tx, sleep(Duration::from_secs(1))).await;
+        let forwarded =
+            forward_reserved(&mut backlog, &tx, sleep(Duration::from_secs(1))).await;
 
         assert!(!forwarded);
         assert_eq!(backlog, [1, 2, 3]);
 
         // With room in the channel, the job goes through.
         assert_eq!(rx.recv().await, Some(0));
-        let forwarded = forward_reserved(&mut backlog, &tx, sleep(Duration::from_secs(1))).await;
+        let forwarded =
+            forward_reserved(&mut backlog, &tx, sleep(Duration::from_secs(1))).await;
         assert!(forwarded);
         assert_eq!(backlog, [2, 3]);
         assert_eq!(rx.recv().await, Some(1));

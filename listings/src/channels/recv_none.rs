@@ -66,9 +66,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn dropping_the_last_sender_ends_the_loop() {
-        let mut results = timeout(Duration::from_secs(60), collect_results(vec![1, 2, 3]))
-            .await
-            .expect("the loop ends");
+        let mut results =
+            timeout(Duration::from_secs(60), collect_results(vec![1, 2, 3]))
+                .await
+                .expect("the loop ends");
         results.sort();
         assert_eq!(results, [10, 20, 30]);
     }

@@ -57,9 +57,11 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn batches_flush_when_full_or_when_the_first_message_has_waited_long_enough() {
+    async fn batches_flush_when_full_or_when_the_first_message_has_waited_long_enough()
+     {
         let (tx, rx) = mpsc::channel(16);
-        let batcher = tokio::spawn(batches_by_size_or_time(rx, 2, Duration::from_secs(1)));
+        let batcher =
+            tokio::spawn(batches_by_size_or_time(rx, 2, Duration::from_secs(1)));
         for n in 0..3 {
             tx.send(n).await.unwrap();
         }

@@ -129,7 +129,9 @@ mod tests {
 
     /// Runs `fetch_with_hedge` on requests that follow `plans`, and returns
     /// the result, the virtual time it took and the log.
-    async fn run(plans: Vec<Plan>) -> (Result<&'static str, &'static str>, Duration, Vec<String>) {
+    async fn run(
+        plans: Vec<Plan>,
+    ) -> (Result<&'static str, &'static str>, Duration, Vec<String>) {
         let log = Log::default();
         let request = {
             let log = log.clone();
@@ -162,7 +164,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_fast_first_request_needs_no_hedge() {
-        let (result, took, log) = run(vec![ok(100, "first"), ok(100, "second")]).await;
+        let (result, took, log) =
+            run(vec![ok(100, "first"), ok(100, "second")]).await;
         assert_eq!(result, Ok("first"));
         assert_eq!(took, Duration::from_millis(100));
         assert_eq!(log, ["started 0"]);
@@ -170,7 +173,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_slow_first_request_is_hedged_and_the_hedge_wins() {
-        let (result, took, log) = run(vec![ok(1000, "first"), ok(200, "second")]).await;
+        let (result, took, log) =
+            run(vec![ok(1000, "first"), ok(200, "second")]).await;
         assert_eq!(result, Ok("second"));
         // The hedge started at 300 ms and answered 200 ms later.
         assert_eq!(took, Duration::from_millis(500));
@@ -179,7 +183,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_first_request_can_still_win_after_the_hedge_starts() {
-        let (result, took, log) = run(vec![ok(600, "first"), ok(1000, "second")]).await;
+        let (result, took, log) =
+            run(vec![ok(600, "first"), ok(1000, "second")]).await;
         assert_eq!(result, Ok("first"));
         assert_eq!(took, Duration::from_millis(600));
         assert_eq!(log, ["started 0", "started 1", "cancelled 1"]);
@@ -187,7 +192,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_early_failure_starts_the_hedge_at_once() {
-        let (result, took, log) = run(vec![err(100, "first down"), ok(200, "second")]).await;
+        let (result, took, log) =
+            run(vec![err(100, "first down"), ok(200, "second")]).await;
         assert_eq!(result, Ok("second"));
         assert_eq!(took, Duration::from_millis(300));
         assert_eq!(log, ["started 0", "started 1"]);
@@ -195,7 +201,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_failed_hedge_waits_for_the_first_request() {
-        let (result, took, log) = run(vec![ok(1000, "first"), err(100, "second down")]).await;
+        let (result, took, log) =
+            run(vec![ok(1000, "first"), err(100, "second down")]).await;
         assert_eq!(result, Ok("first"));
         assert_eq!(took, Duration::from_millis(1000));
         assert_eq!(log, ["started 0", "started 1"]);
@@ -203,11 +210,13 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn when_both_fail_the_last_error_is_returned() {
-        let (result, took, _) = run(vec![err(800, "first down"), err(100, "second down")]).await;
+        let (result, took, _) =
+            run(vec![err(800, "first down"), err(100, "second down")]).await;
         assert_eq!(result, Err("first down"));
         assert_eq!(took, Duration::from_millis(800));
 
-        let (result, took, _) = run(vec![err(500, "first down"), err(1000, "second down")]).await;
+        let (result, took, _) =
+            run(vec![err(500, "first down"), err(1000, "second down")]).await;
         assert_eq!(result, Err("second down"));
         assert_eq!(took, Duration::from_millis(1300));
     }

@@ -38,7 +38,8 @@ pub async fn first_success() -> Result<&'static str, String> {
         Box::pin(lookup("primary", 500, true)),
         Box::pin(lookup("replica", 1500, false)),
     ];
-    // On success it also hands back the futures still running; dropping them cancels them.
+    // On success it also hands back the futures still running; dropping them
+    // cancels them.
     let (answer, _still_running) = futures::future::select_ok(lookups).await?;
     Ok(answer)
 }

@@ -41,7 +41,9 @@ mod tests {
     use std::time::Duration;
     use tokio::sync::mpsc;
 
-    async fn channel_with(messages: &[&str]) -> (mpsc::Sender<String>, Receiver<String>) {
+    async fn channel_with(
+        messages: &[&str],
+    ) -> (mpsc::Sender<String>, Receiver<String>) {
         let (tx, rx) = mpsc::channel(16);
         for message in messages {
             tx.send(message.to_string()).await.unwrap();
@@ -64,7 +66,8 @@ mod tests {
         let (urgent_tx, urgent) = channel_with(&[]).await;
         let (_normal_tx, normal) = channel_with(&["n1"]).await;
         let waiting =
-            tokio::time::timeout(Duration::from_secs(1), collect(urgent, normal, 5)).await;
+            tokio::time::timeout(Duration::from_secs(1), collect(urgent, normal, 5))
+                .await;
         assert!(
             waiting.is_err(),
             "`urgent` is open, so the loop waits for it"

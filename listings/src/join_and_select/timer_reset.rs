@@ -34,7 +34,11 @@ pub async fn batch_broken(
 // ANCHOR: fixed
 /// Sends what arrived on `input` to `output` once every `period`, and the rest
 /// when `input` closes; then returns.
-pub async fn batch(mut input: Receiver<u32>, output: UnboundedSender<Vec<u32>>, period: Duration) {
+pub async fn batch(
+    mut input: Receiver<u32>,
+    output: UnboundedSender<Vec<u32>>,
+    period: Duration,
+) {
     let mut batch = Vec::new();
     // Created once, before the loop. `select!` polls it through `&mut`, so
     // losing a round does not drop it. It must be pinned to be polled that way.
@@ -72,7 +76,8 @@ mod tests {
 
     const PERIOD: Duration = Duration::from_secs(1);
 
-    /// Steady traffic: items 1 to 6, one every 500 ms from 0.3 s, then the sender closes.
+    /// Steady traffic: items 1 to 6, one every 500 ms from 0.3 s, then the
+    /// sender closes.
     fn steady_traffic() -> Receiver<u32> {
         let (tx, rx) = mpsc::channel(16);
         tokio::spawn(async move {

@@ -82,7 +82,9 @@ mod tests {
     fn panic_message(payload: Box<dyn Any + Send>) -> String {
         match payload.downcast::<String>() {
             Ok(message) => *message,
-            Err(payload) => payload.downcast::<&str>().map(|m| m.to_string()).unwrap(),
+            Err(payload) => {
+                payload.downcast::<&str>().map(|m| m.to_string()).unwrap()
+            }
         }
     }
 
@@ -117,7 +119,9 @@ mod tests {
     }
 
     #[tokio::test]
-    #[should_panic(expected = "can call blocking only when running on the multi-threaded runtime")]
+    #[should_panic(
+        expected = "can call blocking only when running on the multi-threaded runtime"
+    )]
     async fn block_in_place_panics_on_current_thread_runtime() {
         let store = store_with_theme().await;
         report_in_place(store).await;
@@ -148,7 +152,9 @@ mod tests {
             .build()
             .unwrap();
         let payload = runtime
-            .block_on(async { std::panic::catch_unwind(|| Handle::current().block_on(async {})) })
+            .block_on(async {
+                std::panic::catch_unwind(|| Handle::current().block_on(async {}))
+            })
             .unwrap_err();
         assert_eq!(
             panic_message(payload),

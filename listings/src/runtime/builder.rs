@@ -87,11 +87,14 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "A Tokio 1.x context was found, but timers are disabled. \
-                               Call `enable_time` on the runtime builder to enable timers.")]
+    #[should_panic(
+        expected = "A Tokio 1.x context was found, but timers are disabled. \
+                               Call `enable_time` on the runtime builder to enable timers."
+    )]
     fn without_enable_all_sleep_panics() {
         let runtime = Builder::new_current_thread().build().unwrap();
-        runtime.block_on(async { tokio::time::sleep(Duration::from_millis(1)).await });
+        runtime
+            .block_on(async { tokio::time::sleep(Duration::from_millis(1)).await });
     }
 
     #[test]

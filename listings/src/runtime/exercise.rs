@@ -151,7 +151,9 @@ mod tests {
     fn panic_message(payload: Box<dyn Any + Send>) -> String {
         match payload.downcast::<String>() {
             Ok(message) => *message,
-            Err(payload) => payload.downcast::<&str>().map(|m| m.to_string()).unwrap(),
+            Err(payload) => {
+                payload.downcast::<&str>().map(|m| m.to_string()).unwrap()
+            }
         }
     }
 
@@ -206,8 +208,13 @@ mod tests {
             .build()
             .unwrap();
         let payload = outer
-            .block_on(async { std::panic::catch_unwind(AssertUnwindSafe(|| kv.get("colour"))) })
+            .block_on(async {
+                std::panic::catch_unwind(AssertUnwindSafe(|| kv.get("colour")))
+            })
             .unwrap_err();
-        assert!(panic_message(payload).starts_with("Cannot start a runtime from within a runtime"));
+        assert!(
+            panic_message(payload)
+                .starts_with("Cannot start a runtime from within a runtime")
+        );
     }
 }

@@ -29,9 +29,10 @@ pub fn task_thread_on_multi_thread_runtime() -> (Option<String>, Option<String>)
         .expect("failed to build the runtime");
     runtime.block_on(async {
         let block_on_thread = thread::current().name().map(String::from);
-        let task_thread = tokio::spawn(async { thread::current().name().map(String::from) })
-            .await
-            .expect("task panicked");
+        let task_thread =
+            tokio::spawn(async { thread::current().name().map(String::from) })
+                .await
+                .expect("task panicked");
         (block_on_thread, task_thread)
     })
 }
@@ -44,7 +45,8 @@ use std::rc::Rc;
 /// A local runtime runs `!Send` tasks: here they share an `Rc<RefCell<_>>`,
 /// which `tokio::spawn` would reject.
 pub fn local_runtime_with_rc() -> Vec<u32> {
-    let runtime = tokio::runtime::LocalRuntime::new().expect("failed to build the runtime");
+    let runtime =
+        tokio::runtime::LocalRuntime::new().expect("failed to build the runtime");
     let log = Rc::new(RefCell::new(Vec::new()));
     runtime.block_on(async {
         let mut tasks = Vec::new();

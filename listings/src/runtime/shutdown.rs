@@ -154,7 +154,9 @@ mod tests {
     }
 
     #[tokio::test]
-    #[should_panic(expected = "Cannot drop a runtime in a context where blocking is not allowed")]
+    #[should_panic(
+        expected = "Cannot drop a runtime in a context where blocking is not allowed"
+    )]
     async fn dropping_a_runtime_inside_async_code_panics() {
         let inner = runtime();
         drop(inner);

@@ -150,7 +150,9 @@ mod tests {
             .map(|_| {
                 let cache = cache.clone();
                 let runs = runs.clone();
-                tokio::spawn(async move { cache.get_or_load("k", || slow_load(runs, "v")).await })
+                tokio::spawn(async move {
+                    cache.get_or_load("k", || slow_load(runs, "v")).await
+                })
             })
             .collect();
         for caller in callers {
@@ -170,7 +172,9 @@ mod tests {
             .map(|key| {
                 let cache = cache.clone();
                 let runs = runs.clone();
-                tokio::spawn(async move { cache.get_or_load(key, || slow_load(runs, key)).await })
+                tokio::spawn(async move {
+                    cache.get_or_load(key, || slow_load(runs, key)).await
+                })
             })
             .collect();
         for (caller, key) in callers.into_iter().zip(["a", "b", "c"]) {

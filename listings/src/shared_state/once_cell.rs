@@ -53,7 +53,9 @@ mod tests {
         let callers: Vec<_> = (0..10)
             .map(|_| {
                 let settings = settings.clone();
-                tokio::spawn(async move { settings.config().await.database_url.clone() })
+                tokio::spawn(
+                    async move { settings.config().await.database_url.clone() },
+                )
             })
             .collect();
         for caller in callers {

@@ -91,7 +91,9 @@ mod tests {
             .into_iter()
             .map(|name| {
                 let log = log.clone();
-                tokio::spawn(async move { log.write_record(&[name, "1", "2", "3"]).await })
+                tokio::spawn(
+                    async move { log.write_record(&[name, "1", "2", "3"]).await },
+                )
             })
             .collect();
         for task in tasks {
@@ -151,7 +153,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn locking_twice_in_one_task_never_finishes() {
         let balance = Mutex::new(100);
-        let outcome = timeout(Duration::from_secs(60), withdraw_deadlocks(&balance, 30)).await;
+        let outcome =
+            timeout(Duration::from_secs(60), withdraw_deadlocks(&balance, 30)).await;
         assert!(outcome.is_err(), "the second lock should still be waiting");
         // The timeout dropped the future, and with it the guard: the mutex is
         // free again, and the withdrawal did happen.

@@ -38,7 +38,8 @@ pub async fn by_size_or_time(
     let start = Instant::now();
     // `ReceiverStream` turns the receiver into a stream. `chunks_timeout`
     // lives in the other trait, so it is called by its full path.
-    let batches = tokio_stream::StreamExt::chunks_timeout(ReceiverStream::new(rx), max, window);
+    let batches =
+        tokio_stream::StreamExt::chunks_timeout(ReceiverStream::new(rx), max, window);
     // `ChunksTimeout` holds a timer and is `!Unpin`: pin it to call `next`.
     let mut batches = std::pin::pin!(batches);
     let mut emitted = Vec::new();
@@ -65,7 +66,8 @@ pub async fn by_size_or_time_naive(
                 Some(event) => {
                     batch.push(event);
                     if batch.len() == max {
-                        emitted.push((std::mem::take(&mut batch), start.elapsed().as_secs()));
+                        let batch = std::mem::take(&mut batch);
+                        emitted.push((batch, start.elapsed().as_secs()));
                     }
                 }
                 None => break,
@@ -73,7 +75,8 @@ pub async fn by_size_or_time_naive(
             // A new `sleep` on every turn of the loop: each event that
             // arrives starts the window again.
             () = tokio::time::sleep(window), if !batch.is_empty() => {
-                emitted.push((std::mem::take(&mut batch), start.elapsed().as_secs()));
+                let batch = std::mem::take(&mut batch);
+                emitted.push((batch, start.elapsed().as_secs()));
             }
         }
     }
@@ -130,7 +133,9 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_naive_batcher_never_flushes_a_steady_trickle_by_time() {
-        let emitted = by_size_or_time_naive(steady_trickle(), 100, Duration::from_secs(5)).await;
+        let emitted =
+            by_size_or_time_naive(steady_trickle(), 100, Duration::from_secs(5))
+                .await;
         // A 5 s window, and yet one batch of everything after 20 s: every
         // event restarted the timer.
         assert_eq!(emitted, [((0..10).collect::<Vec<_>>(), 20)]);

@@ -49,7 +49,8 @@ fn ticks(
     period: Duration,
     count: usize,
 ) -> impl tokio_stream::Stream<Item = &'static str> {
-    let interval = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    let interval =
+        tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     tokio_stream::wrappers::IntervalStream::new(interval)
         .map(move |_| label)
         .take(count)

@@ -158,7 +158,10 @@ mod tests {
 
     /// Events that arrive at the given second (counted from now), then the
     /// end of the stream at `end_at`.
-    fn arriving(at: Vec<(u64, Event)>, end_at: u64) -> impl Stream<Item = Event> + Send + 'static {
+    fn arriving(
+        at: Vec<(u64, Event)>,
+        end_at: u64,
+    ) -> impl Stream<Item = Event> + Send + 'static {
         let start = Instant::now();
         async_stream::stream! {
             for (second, event) in at {
@@ -177,7 +180,8 @@ mod tests {
         window: u64,
     ) -> Vec<(Vec<u64>, u64)> {
         let start = Instant::now();
-        let batches = batch_events(arriving(at, end_at), max, Duration::from_secs(window));
+        let batches =
+            batch_events(arriving(at, end_at), max, Duration::from_secs(window));
         let collected = batches
             .map(|batch| {
                 let amounts = batch.iter().map(|e| e.amount).collect();

@@ -11,7 +11,10 @@ use tokio_util::codec::{Decoder, FramedRead, LinesCodec, LinesCodecError};
 use tokio_util::io::ReaderStream;
 
 /// The file's bytes as a stream of chunks of at most `chunk_size` bytes.
-pub async fn file_chunks(path: &Path, chunk_size: usize) -> std::io::Result<Vec<Bytes>> {
+pub async fn file_chunks(
+    path: &Path,
+    chunk_size: usize,
+) -> std::io::Result<Vec<Bytes>> {
     let file = File::open(path).await?;
     // `ReaderStream` owns one buffer and reuses it: each item is an
     // `io::Result<Bytes>` with what one read returned. It ends at EOF.
@@ -72,7 +75,10 @@ impl Decoder for LinesWithErrors {
         Ok(self.inner.decode(buf).transpose())
     }
 
-    fn decode_eof(&mut self, buf: &mut BytesMut) -> std::io::Result<Option<Self::Item>> {
+    fn decode_eof(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> std::io::Result<Option<Self::Item>> {
         // At the end of the file: the last line may lack its newline.
         Ok(self.inner.decode_eof(buf).transpose())
     }
@@ -114,7 +120,8 @@ mod tests {
             .collect()
     }
 
-    const WITH_A_LONG_LINE: &[u8] = b"one\ntwo\nthis line is far too long\nthree\nfour";
+    const WITH_A_LONG_LINE: &[u8] =
+        b"one\ntwo\nthis line is far too long\nthree\nfour";
 
     #[tokio::test]
     async fn reader_stream_yields_chunks_of_at_most_the_capacity() {

@@ -30,7 +30,10 @@ impl<S> Numbered<S> {
 impl<S: Stream> Stream for Numbered<S> {
     type Item = (u64, S::Item);
 
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Self::Item>> {
         // `project` splits `Pin<&mut Self>` into one reference per field.
         let this = self.project();
         // Ask the inner stream. If it returns `Pending`, it has registered

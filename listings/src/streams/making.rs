@@ -72,7 +72,9 @@ pub async fn collect_countdown(from: u32) -> Vec<u32> {
 }
 
 /// Returns a stream that callers can poll with `next()` directly.
-pub fn boxed_countdown(from: u32) -> std::pin::Pin<Box<dyn Stream<Item = u32> + Send>> {
+pub fn boxed_countdown(
+    from: u32,
+) -> std::pin::Pin<Box<dyn Stream<Item = u32> + Send>> {
     // `Box::pin` pins it on the heap instead. The box can be moved, stored
     // in a struct or returned, and `Pin<Box<_>>` is itself `Unpin`.
     Box::pin(countdown(from))
@@ -118,7 +120,8 @@ mod tests {
         // the values.
         let all: Result<Vec<u32>, _> = parse_all(vec!["1", "2"]).collect().await;
         assert_eq!(all, Ok(vec![1, 2]));
-        let first_bad: Result<Vec<u32>, _> = parse_all(vec!["x", "2"]).collect().await;
+        let first_bad: Result<Vec<u32>, _> =
+            parse_all(vec!["x", "2"]).collect().await;
         assert!(first_bad.is_err());
     }
 

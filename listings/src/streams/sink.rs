@@ -25,7 +25,9 @@ pub async fn send_lines(
 }
 
 /// Reads lines from `reader` until the other side closes.
-pub async fn receive_lines(reader: DuplexStream) -> Result<Vec<String>, LinesCodecError> {
+pub async fn receive_lines(
+    reader: DuplexStream,
+) -> Result<Vec<String>, LinesCodecError> {
     let lines = FramedRead::new(reader, LinesCodec::new_with_max_length(1024));
     // `futures::StreamExt::collect` into a `Vec<Result<_, _>>`, and then
     // the usual `Iterator` collect into one `Result`.
@@ -43,14 +45,16 @@ mod tests {
         // A 16-byte pipe: smaller than the messages, so `send` really has
         // to wait for the reader to make room.
         let (client, server) = tokio::io::duplex(16);
-        let messages: Vec<String> = ["hello", "a message longer than the pipe", "bye"]
-            .map(String::from)
-            .into();
+        let messages: Vec<String> =
+            ["hello", "a message longer than the pipe", "bye"]
+                .map(String::from)
+                .into();
         let sender = tokio::spawn(send_lines(client, messages.clone()));
-        let received = tokio::time::timeout(Duration::from_secs(5), receive_lines(server))
-            .await
-            .expect("the reader finished")
-            .unwrap();
+        let received =
+            tokio::time::timeout(Duration::from_secs(5), receive_lines(server))
+                .await
+                .expect("the reader finished")
+                .unwrap();
         assert_eq!(received, messages);
         sender.await.unwrap().unwrap();
     }
@@ -59,15 +63,17 @@ mod tests {
     async fn send_all_forwards_a_whole_stream() {
         let (client, server) = tokio::io::duplex(64);
         let mut sink = FramedWrite::new(client, LinesCodec::new());
-        let mut words = futures::stream::iter(["x", "y", "z"]).map(|w| Ok(w.to_string()));
+        let mut words =
+            futures::stream::iter(["x", "y", "z"]).map(|w| Ok(w.to_string()));
         // `send_all` pulls from the stream and pushes into the sink, with
         // backpressure: it waits for the sink before it pulls the next item.
         sink.send_all(&mut words).await.unwrap();
         SinkExt::<String>::close(&mut sink).await.unwrap();
-        let received = tokio::time::timeout(Duration::from_secs(5), receive_lines(server))
-            .await
-            .unwrap()
-            .unwrap();
+        let received =
+            tokio::time::timeout(Duration::from_secs(5), receive_lines(server))
+                .await
+                .unwrap()
+                .unwrap();
         assert_eq!(received, ["x", "y", "z"]);
     }
 }

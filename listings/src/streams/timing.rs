@@ -20,7 +20,10 @@ pub fn readings(delays: Vec<u64>) -> impl Stream<Item = u64> {
 
 /// Each item of `timeout`: the reading, or `None` where the source was
 /// silent for longer than `limit`. Paired with the second it was seen.
-pub async fn watch_for_silence(delays: Vec<u64>, limit: Duration) -> Vec<(Option<u64>, u64)> {
+pub async fn watch_for_silence(
+    delays: Vec<u64>,
+    limit: Duration,
+) -> Vec<(Option<u64>, u64)> {
     let start = Instant::now();
     // `timeout` does not end the stream: it inserts an `Err(Elapsed)` when
     // no item came within `limit` of the previous one, then keeps waiting.
@@ -91,8 +94,8 @@ mod tests {
             }
         });
         let start = Instant::now();
-        let spaced =
-            tokio_stream::wrappers::ReceiverStream::new(rx).throttle(Duration::from_secs(2));
+        let spaced = tokio_stream::wrappers::ReceiverStream::new(rx)
+            .throttle(Duration::from_secs(2));
         let mut spaced = std::pin::pin!(spaced);
         let mut seen = Vec::new();
         while let Some(reading) = spaced.next().await {

@@ -9,7 +9,10 @@ use tokio_stream::StreamExt;
 
 /// Fetches each id with at most two lookups in flight, and gives up on the
 /// whole stream if it goes quiet for longer than `idle_limit`.
-pub async fn lookups(ids: Vec<u32>, idle_limit: Duration) -> Vec<Result<String, &'static str>> {
+pub async fn lookups(
+    ids: Vec<u32>,
+    idle_limit: Duration,
+) -> Vec<Result<String, &'static str>> {
     let requests = tokio_stream::iter(ids).map(|id| async move {
         tokio::time::sleep(Duration::from_secs(1)).await;
         format!("user-{id}")

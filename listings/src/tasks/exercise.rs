@@ -66,13 +66,15 @@ pub mod solution {
         }
 
         // One slot per input, filled in whatever order the tasks finish.
-        let mut results: Vec<Option<Result<String, FetchError>>> = vec![None; ids.len()];
+        let mut results: Vec<Option<Result<String, FetchError>>> =
+            vec![None; ids.len()];
         while let Some(joined) = set.join_next().await {
             match joined {
                 Ok((position, result)) => results[position] = Some(result),
                 Err(error) => {
                     let position = position_of_task[&error.id()];
-                    results[position] = Some(Err(join_error_to_fetch_error(ids[position], error)));
+                    results[position] =
+                        Some(Err(join_error_to_fetch_error(ids[position], error)));
                 }
             }
         }

@@ -117,7 +117,9 @@ mod tests {
         while let Some(result) = set.join_next().await {
             match result {
                 Ok(name) => outcomes.push(name.to_string()),
-                Err(error) if error.is_cancelled() => outcomes.push("cancelled".to_string()),
+                Err(error) if error.is_cancelled() => {
+                    outcomes.push("cancelled".to_string())
+                }
                 Err(error) => panic!("unexpected: {error}"),
             }
         }

@@ -161,17 +161,18 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_hanging_attempt_is_cut_off_after_per_try() {
         let (start, starts) = recorder();
-        let result: Result<&str, Vec<AttemptError<()>>> = retry_with_timeout(POLICY, |attempt| {
-            starts.lock().unwrap().push(start.elapsed().as_millis());
-            async move {
-                if attempt < 2 {
-                    // Hangs far longer than the 1 s limit.
-                    sleep(Duration::from_secs(3600)).await;
+        let result: Result<&str, Vec<AttemptError<()>>> =
+            retry_with_timeout(POLICY, |attempt| {
+                starts.lock().unwrap().push(start.elapsed().as_millis());
+                async move {
+                    if attempt < 2 {
+                        // Hangs far longer than the 1 s limit.
+                        sleep(Duration::from_secs(3600)).await;
+                    }
+                    Ok("answer")
                 }
-                Ok("answer")
-            }
-        })
-        .await;
+            })
+            .await;
 
         // Attempt 0: 0..1000, wait 100; attempt 1: 1100..2100, wait 200;
         // attempt 2 starts at 2300 and succeeds at once.
@@ -187,13 +188,14 @@ mod tests {
             attempts: 3,
             ..POLICY
         };
-        let result: Result<(), _> = retry_with_timeout(policy, |attempt| async move {
-            if attempt == 1 {
-                sleep(Duration::from_secs(5)).await;
-            }
-            Err(attempt)
-        })
-        .await;
+        let result: Result<(), _> =
+            retry_with_timeout(policy, |attempt| async move {
+                if attempt == 1 {
+                    sleep(Duration::from_secs(5)).await;
+                }
+                Err(attempt)
+            })
+            .await;
 
         assert_eq!(
             result,
@@ -242,7 +244,8 @@ mod tests {
             attempts: 1,
             ..POLICY
         };
-        let result: Result<(), _> = retry_with_timeout(policy, |_| async { Err("no") }).await;
+        let result: Result<(), _> =
+            retry_with_timeout(policy, |_| async { Err("no") }).await;
         assert_eq!(result, Err(vec![AttemptError::Failed("no")]));
         assert_eq!(start.elapsed(), Duration::ZERO);
     }

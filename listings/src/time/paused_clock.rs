@@ -76,7 +76,8 @@ mod tests {
 
         let virtual_start = Instant::now();
         let real_start = std::time::Instant::now();
-        let result = timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await;
+        let result =
+            timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await;
 
         // The only task is waiting for the socket, so the runtime is idle,
         // and an idle runtime on a paused clock jumps to the next timer:
@@ -93,7 +94,8 @@ mod tests {
         let mut client = TcpStream::connect(address).await.unwrap();
         let mut reply = [0u8; 4];
 
-        let result = timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await;
+        let result =
+            timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await;
 
         assert!(matches!(result, Ok(Ok(4))));
         assert_eq!(&reply, b"pong");
@@ -111,7 +113,8 @@ mod tests {
         let mut reply = [0u8; 4];
 
         let start = Instant::now();
-        let result = timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await;
+        let result =
+            timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await;
 
         // The clock jumped to the server's timer (20 ms), not to the timeout.
         assert!(matches!(result, Ok(Ok(4))));

@@ -76,7 +76,8 @@ mod tests {
     async fn timeout_returns_elapsed_and_drops_the_inner_future() {
         let dropped = Arc::new(AtomicBool::new(false));
         let start = Instant::now();
-        let result = timeout(Duration::from_secs(2), slow_lookup(dropped.clone())).await;
+        let result =
+            timeout(Duration::from_secs(2), slow_lookup(dropped.clone())).await;
         assert!(result.is_err());
         assert_eq!(start.elapsed(), Duration::from_secs(2));
         assert!(dropped.load(Ordering::SeqCst));
@@ -86,7 +87,8 @@ mod tests {
     async fn timeout_passes_the_value_through_when_in_time() {
         let dropped = Arc::new(AtomicBool::new(false));
         let start = Instant::now();
-        let result = timeout(Duration::from_secs(60), slow_lookup(dropped.clone())).await;
+        let result =
+            timeout(Duration::from_secs(60), slow_lookup(dropped.clone())).await;
         assert_eq!(result, Ok("found it"));
         assert_eq!(start.elapsed(), Duration::from_secs(10));
         // The future ran to completion, and its locals were dropped as usual.
@@ -98,7 +100,8 @@ mod tests {
         // Futures are lazy: a future dropped before its first poll never ran,
         // so it never created the flag and never set it.
         let dropped = Arc::new(AtomicBool::new(false));
-        let never_polled = timeout(Duration::from_secs(1), slow_lookup(dropped.clone()));
+        let never_polled =
+            timeout(Duration::from_secs(1), slow_lookup(dropped.clone()));
         drop(never_polled);
         assert!(!dropped.load(Ordering::SeqCst));
     }

@@ -155,7 +155,8 @@ mod tests {
     #[test]
     fn pending_until_both_are_ready() {
         let mut cx = Context::from_waker(Waker::noop());
-        let mut joined = pin!(join(std::future::ready(1), std::future::pending::<u8>()));
+        let mut joined =
+            pin!(join(std::future::ready(1), std::future::pending::<u8>()));
         // `pending()` never finishes, so neither does the join.
         for _ in 0..3 {
             assert_eq!(joined.as_mut().poll(&mut cx), Poll::Pending);

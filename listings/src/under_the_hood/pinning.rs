@@ -25,7 +25,9 @@ pub async fn report_with_progress() -> (String, Vec<String>) {
         // the future and we can poll it again on the next round.
         match timeout(Duration::from_secs(1), report.as_mut()).await {
             Ok(text) => return (text, progress),
-            Err(_elapsed) => progress.push(format!("still working after {}", progress.len() + 1)),
+            Err(_elapsed) => {
+                progress.push(format!("still working after {}", progress.len() + 1))
+            }
         }
     }
 }

@@ -105,7 +105,9 @@ impl Future for AddInTwoSteps {
                     *this = AddInTwoSteps::Done;
                     return Poll::Ready(sum);
                 }
-                AddInTwoSteps::Done => panic!("`AddInTwoSteps` polled after completion"),
+                AddInTwoSteps::Done => {
+                    panic!("`AddInTwoSteps` polled after completion")
+                }
             }
         }
     }

@@ -119,7 +119,8 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 
 // ANCHOR: main
 pub fn main() {
-    let ((), polls) = block_on_counting_polls(TimerFuture::new(Duration::from_millis(5)));
+    let ((), polls) =
+        block_on_counting_polls(TimerFuture::new(Duration::from_millis(5)));
     println!("the timer finished after {polls} polls");
 
     // An `async` block is a future too, so the executor runs it just the same.
@@ -177,7 +178,8 @@ mod tests {
     #[test]
     fn the_executor_polls_exactly_twice() {
         // Pending, then Ready after the wake: no busy polling in between.
-        let ((), polls) = block_on_counting_polls(TimerFuture::new(Duration::from_millis(5)));
+        let ((), polls) =
+            block_on_counting_polls(TimerFuture::new(Duration::from_millis(5)));
         assert_eq!(polls, 2);
     }
 

@@ -65,7 +65,9 @@ pub async fn main() {
     println!("one after another: {:?}", one_after_another().await);
     let (elapsed, threads) = concurrently().await;
     let same_thread = threads.iter().all(|id| *id == threads[0]);
-    println!("concurrently with join!: {elapsed:?}, all on one thread: {same_thread}");
+    println!(
+        "concurrently with join!: {elapsed:?}, all on one thread: {same_thread}"
+    );
 }
 
 #[cfg(test)]
