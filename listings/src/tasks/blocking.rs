@@ -65,7 +65,9 @@ pub fn start_reader(
         .spawn(move || {
             // A plain blocking loop: `recv` waits as long as it takes.
             while let Ok(line) = source.recv() {
-                let Ok(reading) = line.trim().parse() else { continue };
+                let Ok(reading) = line.trim().parse() else {
+                    continue;
+                };
                 // `blocking_send` waits for room in the channel (never call
                 // it on a runtime thread). It fails once the async side has
                 // dropped its receiver: then nobody listens, and we stop.

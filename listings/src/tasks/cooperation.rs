@@ -73,7 +73,11 @@ pub async fn longest_gap(steps: u32, yielding: bool) -> u32 {
     let mut marks = vec![0];
     marks.extend(beats.lock().unwrap().iter().copied());
     marks.push(progress.load(Ordering::SeqCst)); // the end of the work
-    marks.windows(2).map(|pair| pair[1] - pair[0]).max().unwrap()
+    marks
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .max()
+        .unwrap()
 }
 
 #[tokio::main(flavor = "current_thread")]

@@ -109,7 +109,10 @@ pub async fn stopping_a_set() -> Vec<String> {
     let set = sleepers(&dropped);
     tokio::task::yield_now().await; // let the tasks start and wait
     drop(set);
-    report.push(format!("right after drop(set): {} dropped", count(&dropped)));
+    report.push(format!(
+        "right after drop(set): {} dropped",
+        count(&dropped)
+    ));
     tokio::task::yield_now().await; // the runtime gets to the tasks
     report.push(format!("after one yield: {} dropped", count(&dropped)));
 
@@ -118,7 +121,10 @@ pub async fn stopping_a_set() -> Vec<String> {
     let mut set = sleepers(&dropped);
     tokio::task::yield_now().await;
     set.shutdown().await;
-    report.push(format!("after shutdown().await: {} dropped", count(&dropped)));
+    report.push(format!(
+        "after shutdown().await: {} dropped",
+        count(&dropped)
+    ));
     report
 }
 

@@ -65,7 +65,10 @@ mod tests {
         });
         // The task ran up to its `.await` and is waiting there.
         assert!(waiting.load(Ordering::SeqCst), "the task never started");
-        assert!(!dropped.load(Ordering::SeqCst), "still alive in the runtime");
+        assert!(
+            !dropped.load(Ordering::SeqCst),
+            "still alive in the runtime"
+        );
         drop(runtime);
         assert!(dropped.load(Ordering::SeqCst), "dropped by the shutdown");
         assert!(!finished.load(Ordering::SeqCst), "never finished");

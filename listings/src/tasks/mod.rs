@@ -21,6 +21,11 @@ pub const PROGRAMS: &[Program] = &[
         run: join_errors::main,
     },
     Program {
+        name: "detach_and_abort",
+        chapter: "tasks",
+        run: detach_and_abort::main,
+    },
+    Program {
         name: "join_set",
         chapter: "tasks",
         run: join_set::main,
