@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
@@ -92,6 +93,40 @@ pub async fn main() {
 }
 // ANCHOR_END: measure
 
+// ANCHOR: lifo_slot
+/// On a multi-thread runtime with two workers, a task spawns a child and
+/// then blocks its worker (no `.await`) for up to `block_for`. Returns
+/// whether the child ran meanwhile, on the other worker, which is idle.
+pub fn child_ran_while_parent_blocked(
+    push_out_of_slot: bool,
+    block_for: Duration,
+) -> bool {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("failed to build the runtime");
+    runtime.block_on(async move {
+        let parent = tokio::spawn(async move {
+            let child_ran = Arc::new(AtomicBool::new(false));
+            let flag = Arc::clone(&child_ran);
+            // Spawned from a worker: the child goes into its LIFO slot.
+            tokio::spawn(async move { flag.store(true, Ordering::SeqCst) });
+            if push_out_of_slot {
+                // The next spawn takes the slot, and the child moves to the
+                // worker's local queue, where the idle worker can steal it.
+                tokio::spawn(async {});
+            }
+            let start = Instant::now();
+            while start.elapsed() < block_for && !child_ran.load(Ordering::SeqCst) {
+                std::hint::spin_loop(); // blocking: CPU work with no `.await`
+            }
+            child_ran.load(Ordering::SeqCst)
+        });
+        parent.await.expect("the parent panicked")
+    })
+}
+// ANCHOR_END: lifo_slot
+
 // ANCHOR: budget
 // Receives `count` messages that are already waiting in the channel, so
 // every `recv` could complete at once. Returns the index of the first
@@ -127,6 +162,23 @@ mod tests {
         // the thread back between steps.
         assert!(longest_gap(50, true).await <= 2);
         assert!(longest_gap(100, true).await <= 2);
+    }
+
+    // Real time: the workers of a multi-thread runtime are OS threads, and a
+    // paused clock exists only on a current-thread runtime. The first test
+    // blocks for 50 ms and passes whatever the machine's speed; the second
+    // returns as soon as the child runs, and 5 s is only a bound.
+    #[test]
+    fn a_child_in_the_lifo_slot_waits_for_its_blocked_parent() {
+        assert!(!child_ran_while_parent_blocked(
+            false,
+            Duration::from_millis(50)
+        ));
+    }
+
+    #[test]
+    fn a_child_in_the_local_queue_is_stolen_by_an_idle_worker() {
+        assert!(child_ran_while_parent_blocked(true, Duration::from_secs(5)));
     }
 
     fn full_channel(count: u32) -> mpsc::UnboundedReceiver<u32> {

@@ -49,6 +49,8 @@ pub async fn count_names() -> (usize, Vec<String>) {
 // Fix 4, for a library: say in the signature that the future is `Send`, so
 // that the compiler checks the body here rather than at some caller's
 // `tokio::spawn`. `Arc` replaces the `Rc` the compiler pointed at.
+// Clippy suggests `async fn` here, which would drop the promise.
+#[allow(clippy::manual_async_fn)]
 pub fn log_visit(path: &str) -> impl Future<Output = String> + Send {
     async move {
         let entry = Arc::new(format!("visited {path}"));
