@@ -62,8 +62,9 @@ pub async fn report(store: Arc<SettingsStore>) -> String {
 // ANCHOR_END: spawn_blocking
 
 // ANCHOR: block_in_place
-/// Multi-thread runtime only: this worker thread becomes a blocking thread
-/// for the duration of the call, and hands its other tasks to other workers.
+/// Multi-thread runtime only: this thread becomes a blocking thread for the
+/// duration of the call, and hands the worker's core (its queued tasks and
+/// its share of driving I/O and timers) to a new thread.
 pub async fn report_in_place(store: Arc<SettingsStore>) -> String {
     tokio::task::block_in_place(|| render_report(&store))
 }

@@ -23,8 +23,9 @@ pub async fn checksum_in_background(data: Vec<u8>) -> u64 {
 
 // ANCHOR: block_in_place
 // `block_in_place` runs the closure right here, on the current worker
-// thread, after handing that worker's other tasks to another thread. No
-// `'static` bound: it may borrow. It needs the multi-thread runtime.
+// thread, after handing the worker's core (its queued tasks and its share of
+// driving I/O and timers) to another thread. No `'static` bound: it may
+// borrow. It needs the multi-thread runtime.
 pub async fn checksum_in_place(data: &[u8]) -> u64 {
     tokio::task::block_in_place(|| checksum(data))
 }
