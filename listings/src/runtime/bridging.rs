@@ -1,10 +1,11 @@
-// Calling async code from sync code, the two right ways: from a plain
-// thread with a `Handle`, and from `spawn_blocking`.
+// Calling async code from sync code: from a plain thread with a `Handle`,
+// from `spawn_blocking`, with `Runtime::enter`, and by passing messages.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::runtime::Handle;
 use tokio::sync::RwLock;
+use tokio::sync::mpsc::{Receiver, Sender};
 
 // ANCHOR: store
 /// An async API: stands in for a database client or an HTTP client.
@@ -61,12 +62,64 @@ pub async fn report(store: Arc<SettingsStore>) -> String {
 // ANCHOR_END: spawn_blocking
 
 // ANCHOR: block_in_place
-/// Multi-thread runtime only: this worker thread becomes a blocking thread
-/// for the duration of the call, and hands its other tasks to other workers.
+/// Multi-thread runtime only: this thread becomes a blocking thread for the
+/// duration of the call, and hands the worker's core (its queued tasks and
+/// its share of driving I/O and timers) to a new thread.
 pub async fn report_in_place(store: Arc<SettingsStore>) -> String {
     tokio::task::block_in_place(|| render_report(&store))
 }
 // ANCHOR_END: block_in_place
+
+// ANCHOR: enter
+/// A sync program that owns a runtime and starts a task without being
+/// inside `block_on`. `enter` makes the runtime current on this thread
+/// until the guard is dropped, so `tokio::spawn` finds it.
+pub fn start_outside_block_on() -> std::io::Result<String> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let task = {
+        let _guard = runtime.enter();
+        // Without the guard, this panics with "there is no reactor running".
+        tokio::spawn(async { String::from("ran on the runtime") })
+    };
+    // `Runtime::spawn` (or `Handle::spawn`) needs no guard at all.
+    let other = runtime.spawn(async { 42 });
+    let text = runtime.block_on(task).expect("task panicked");
+    let number = runtime.block_on(other).expect("task panicked");
+    Ok(format!("{text}, {number}"))
+}
+// ANCHOR_END: enter
+
+// ANCHOR: messages
+/// What sync code may ask of the async side. Each request carries the
+/// sender for its own reply.
+pub enum Request {
+    Get {
+        key: String,
+        reply: tokio::sync::oneshot::Sender<Option<String>>,
+    },
+}
+
+/// The async side: a task that owns the store and answers requests until
+/// every sender is gone.
+pub async fn serve(store: Arc<SettingsStore>, mut requests: Receiver<Request>) {
+    while let Some(Request::Get { key, reply }) = requests.recv().await {
+        let _ = reply.send(store.get(&key).await);
+    }
+}
+
+/// The sync side: no runtime, no `Handle`, only a sender. `blocking_send`
+/// and `blocking_recv` block this thread, so never call them on a thread
+/// that runs the runtime.
+pub fn get_blocking(requests: &Sender<Request>, key: &str) -> Option<String> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let request = Request::Get {
+        key: key.to_string(),
+        reply,
+    };
+    requests.blocking_send(request).ok()?;
+    answer.blocking_recv().ok()?
+}
+// ANCHOR_END: messages
 
 #[cfg(test)]
 mod tests {
@@ -132,6 +185,28 @@ mod tests {
     async fn calling_the_sync_code_directly_from_async_panics() {
         let store = store_with_theme().await;
         render_report(&store);
+    }
+
+    #[test]
+    fn enter_lets_tokio_spawn_find_the_runtime() {
+        assert_eq!(start_outside_block_on().unwrap(), "ran on the runtime, 42");
+    }
+
+    #[tokio::test]
+    async fn a_sync_thread_talks_to_async_code_by_messages() {
+        let (requests, received) = tokio::sync::mpsc::channel(8);
+        let server = tokio::spawn(serve(store_with_theme().await, received));
+        let thread = std::thread::spawn(move || {
+            let answers = (
+                get_blocking(&requests, "theme"),
+                get_blocking(&requests, "font"),
+            );
+            drop(requests); // the last sender: `serve` ends
+            answers
+        });
+        server.await.unwrap();
+        let answers = tokio::task::spawn_blocking(|| thread.join().unwrap());
+        assert_eq!(answers.await.unwrap(), (Some("dark".to_string()), None));
     }
 
     #[test]

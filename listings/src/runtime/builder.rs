@@ -69,6 +69,10 @@ mod tests {
                         let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                         most_at_once.fetch_max(now, Ordering::SeqCst);
                         // A short real wait, so the calls overlap if they can.
+                        // Real time: these closures run on OS threads of the
+                        // blocking pool, which a paused clock cannot reach.
+                        // The limit holds whatever the timing; the wait only
+                        // gives a third call the chance to break it.
                         thread::sleep(Duration::from_millis(2));
                         running.fetch_sub(1, Ordering::SeqCst);
                     })

@@ -11,8 +11,15 @@ pub mod other_runtimes;
 pub mod shutdown;
 
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[Program {
-    name: "other_runtimes",
-    chapter: "runtime",
-    run: other_runtimes::main,
-}];
+pub const PROGRAMS: &[Program] = &[
+    Program {
+        name: "shutdown",
+        chapter: "runtime",
+        run: shutdown::main,
+    },
+    Program {
+        name: "other_runtimes",
+        chapter: "runtime",
+        run: other_runtimes::main,
+    },
+];

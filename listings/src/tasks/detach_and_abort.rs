@@ -47,6 +47,41 @@ pub fn start_job(
 }
 // ANCHOR_END: abort
 
+// ANCHOR: main
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    let clock = tokio::time::Instant::now();
+    let secs = || clock.elapsed().as_secs();
+
+    let (done, report) = oneshot::channel();
+    start_report(done);
+    println!("{} s: start_report returned, its handle dropped", secs());
+    let message = report.await.unwrap(); // sent by the detached task
+    println!("{} s: {message}", secs());
+
+    let dropped = Arc::new(AtomicBool::new(false));
+    let finished = Arc::new(AtomicBool::new(false));
+    let (handle, abort_handle) = start_job(dropped.clone(), finished.clone());
+    println!("{} s: job started", secs());
+    // Whoever decides to give up needs only the `AbortHandle`.
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        abort_handle.abort();
+    });
+    let outcome = match handle.await {
+        Ok(()) => "finished",
+        Err(error) if error.is_cancelled() => "cancelled",
+        Err(_) => "panicked",
+    };
+    println!("{} s: job {outcome}", secs());
+    println!("guard dropped: {}", dropped.load(Ordering::SeqCst));
+    println!(
+        "code after the sleep ran: {}",
+        finished.load(Ordering::SeqCst)
+    );
+}
+// ANCHOR_END: main
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,9 @@
 // `JoinSet`: a group of tasks you own together. Results come back in the
 // order the tasks finish, and dropping the set aborts whatever is left.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::task::JoinSet;
@@ -43,11 +46,103 @@ pub async fn squares(numbers: Vec<u64>) -> Vec<u64> {
 }
 // ANCHOR_END: join_all
 
+// ANCHOR: with_id
+// Runs named jobs and reports each by name, in the order they end. A task
+// that panicked returned nothing, so its name has to come from its task ID:
+// `spawn` returns an `AbortHandle` whose `id()` is the task's ID, and
+// `join_next_with_id` gives the ID back with the output or in the error.
+pub async fn report_by_name(jobs: &[(&'static str, u64)]) -> Vec<String> {
+    let mut set = JoinSet::new();
+    let mut names = HashMap::new();
+    for &(name, secs) in jobs {
+        let task = set.spawn(async move {
+            tokio::time::sleep(Duration::from_secs(secs)).await;
+            assert!(secs > 0, "{name} has nothing to do");
+            secs
+        });
+        names.insert(task.id(), name);
+    }
+
+    let mut report = Vec::new();
+    while let Some(result) = set.join_next_with_id().await {
+        report.push(match result {
+            Ok((id, secs)) => format!("{} finished after {secs} s", names[&id]),
+            Err(error) if error.is_panic() => {
+                format!("{} panicked", names[&error.id()])
+            }
+            Err(error) => format!("{} was cancelled", names[&error.id()]),
+        });
+    }
+    report
+}
+// ANCHOR_END: with_id
+
+// ANCHOR: shutdown
+/// Counts how many of the tasks' futures have been dropped so far.
+pub struct CountOnDrop(pub Arc<AtomicUsize>);
+
+impl Drop for CountOnDrop {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// A set of three tasks that would sleep for a minute, each holding a guard.
+pub fn sleepers(dropped: &Arc<AtomicUsize>) -> JoinSet<()> {
+    let mut set = JoinSet::new();
+    for _ in 0..3 {
+        let guard = CountOnDrop(Arc::clone(dropped));
+        set.spawn(async move {
+            let _guard = guard;
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        });
+    }
+    set
+}
+
+pub async fn stopping_a_set() -> Vec<String> {
+    let mut report = Vec::new();
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let count = |dropped: &AtomicUsize| dropped.load(Ordering::SeqCst);
+
+    // Dropping the set aborts its tasks, but does not wait for them.
+    let set = sleepers(&dropped);
+    tokio::task::yield_now().await; // let the tasks start and wait
+    drop(set);
+    report.push(format!(
+        "right after drop(set): {} dropped",
+        count(&dropped)
+    ));
+    tokio::task::yield_now().await; // the runtime gets to the tasks
+    report.push(format!("after one yield: {} dropped", count(&dropped)));
+
+    // `shutdown` aborts them and waits until every one is gone.
+    dropped.store(0, Ordering::SeqCst);
+    let mut set = sleepers(&dropped);
+    tokio::task::yield_now().await;
+    set.shutdown().await;
+    report.push(format!(
+        "after shutdown().await: {} dropped",
+        count(&dropped)
+    ));
+    report
+}
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    let jobs = [("backup", 3), ("index", 1), ("empty", 0), ("mail", 2)];
+    for line in report_by_name(&jobs).await {
+        println!("{line}");
+    }
+    for line in stopping_a_set().await {
+        println!("{line}");
+    }
+}
+// ANCHOR_END: shutdown
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::time::Instant;
 
     #[tokio::test(start_paused = true)]
@@ -65,12 +160,47 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_millis(30));
     }
 
-    // Counts drops, to see which futures the set dropped.
-    struct CountOnDrop(Arc<AtomicUsize>);
-    impl Drop for CountOnDrop {
-        fn drop(&mut self) {
-            self.0.fetch_add(1, Ordering::SeqCst);
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_task_is_reported_under_its_own_name() {
+        let start = Instant::now();
+        let jobs = [("backup", 3), ("index", 1), ("empty", 0), ("mail", 2)];
+        let report = report_by_name(&jobs).await;
+        assert_eq!(
+            report,
+            [
+                "empty panicked",
+                "index finished after 1 s",
+                "mail finished after 2 s",
+                "backup finished after 3 s"
+            ]
+        );
+        assert_eq!(start.elapsed(), Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn drop_aborts_later_and_shutdown_waits() {
+        assert_eq!(
+            stopping_a_set().await,
+            [
+                "right after drop(set): 0 dropped",
+                "after one yield: 3 dropped",
+                "after shutdown().await: 3 dropped",
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn abort_all_leaves_the_tasks_in_the_set_until_joined() {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let mut set = sleepers(&dropped);
+        set.abort_all();
+        assert_eq!(set.len(), 3);
+        let mut cancelled = 0;
+        while let Some(result) = set.join_next().await {
+            assert!(result.unwrap_err().is_cancelled());
+            cancelled += 1;
         }
+        assert_eq!((cancelled, dropped.load(Ordering::SeqCst)), (3, 3));
     }
 
     #[tokio::test(start_paused = true)]

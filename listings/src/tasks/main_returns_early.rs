@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 pub async fn send_welcome_email(user: &str) {
+    println!("connecting to the mail server for {user}");
     // Stands in for a slow call to a mail server.
     tokio::time::sleep(Duration::from_millis(100 * user.len() as u64)).await;
     println!("welcome email sent to {user}");
@@ -18,6 +19,9 @@ pub async fn main() {
         tokio::spawn(send_welcome_email(user));
         println!("signed up {user}");
     }
+    // Some other work that takes a moment. Meanwhile both email tasks start
+    // and wait at their `.await` for the mail server.
+    tokio::time::sleep(Duration::from_millis(50)).await;
     println!("main is done");
     // `main` returns here. The runtime shuts down and drops every task that
     // has not finished, so neither email is sent.
@@ -38,7 +42,8 @@ mod tests {
     }
 
     #[test]
-    fn shutting_down_the_runtime_drops_unfinished_tasks() {
+    fn shutting_down_drops_a_task_waiting_at_an_await() {
+        let waiting = Arc::new(AtomicBool::new(false));
         let finished = Arc::new(AtomicBool::new(false));
         let dropped = Arc::new(AtomicBool::new(false));
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -47,20 +52,22 @@ mod tests {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let (finished, dropped) = (finished.clone(), dropped.clone());
-            // The guard is created here and moved into the task, so it is
-            // dropped with the task's future even if that never ran.
-            let guard = SetOnDrop(dropped);
+            let (waiting, finished) = (waiting.clone(), finished.clone());
+            let guard = SetOnDrop(dropped.clone());
             tokio::spawn(async move {
                 let _guard = guard;
+                waiting.store(true, Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 finished.store(true, Ordering::SeqCst);
             });
-            // Like `main`, return without waiting for the task.
+            // Like `main` above: other work, then return without waiting.
+            tokio::time::sleep(Duration::from_millis(50)).await;
         });
+        // The task ran up to its `.await` and is waiting there.
+        assert!(waiting.load(Ordering::SeqCst), "the task never started");
         assert!(
             !dropped.load(Ordering::SeqCst),
-            "still alive inside the runtime"
+            "still alive in the runtime"
         );
         drop(runtime);
         assert!(dropped.load(Ordering::SeqCst), "dropped by the shutdown");

@@ -21,6 +21,21 @@ pub const PROGRAMS: &[Program] = &[
         run: join_errors::main,
     },
     Program {
+        name: "detach_and_abort",
+        chapter: "tasks",
+        run: detach_and_abort::main,
+    },
+    Program {
+        name: "join_set",
+        chapter: "tasks",
+        run: join_set::main,
+    },
+    Program {
+        name: "cooperation",
+        chapter: "tasks",
+        run: cooperation::main,
+    },
+    Program {
         name: "main_returns_early",
         chapter: "tasks",
         run: main_returns_early::main,

@@ -1,4 +1,4 @@
-// The three fixes for the `Send + 'static` errors of `tokio::spawn`.
+// Fixes for the `Send + 'static` errors of `tokio::spawn`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -45,6 +45,21 @@ pub async fn count_names() -> (usize, Vec<String>) {
 }
 // ANCHOR_END: move_ownership
 
+// ANCHOR: send_at_definition
+// Fix 4, for a library: say in the signature that the future is `Send`, so
+// that the compiler checks the body here rather than at some caller's
+// `tokio::spawn`. `Arc` replaces the `Rc` the compiler pointed at.
+// Clippy suggests `async fn` here, which would drop the promise.
+#[allow(clippy::manual_async_fn)]
+pub fn log_visit(path: &str) -> impl Future<Output = String> + Send {
+    async move {
+        let entry = Arc::new(format!("visited {path}"));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        entry.to_string()
+    }
+}
+// ANCHOR_END: send_at_definition
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +93,12 @@ mod tests {
         assert_spawnable(shared_config_task());
         assert_spawnable(record(Arc::new(Mutex::new(Vec::new()))));
         assert_spawnable(count_names());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_send_future_by_signature_can_be_spawned() {
+        let path = String::from("/");
+        let visit = tokio::spawn(async move { log_visit(&path).await });
+        assert_eq!(visit.await.unwrap(), "visited /");
     }
 }
