@@ -1,13 +1,13 @@
 // Does not compile: E0597, `text` does not live long enough.
-async fn first_word(text: &str) -> &str {
-    text.split_whitespace().next().unwrap_or("")
+async fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
 }
 
 #[tokio::main]
 async fn main() {
     let future = {
         let text = String::from("hello world");
-        first_word(&text) // the future borrows `text`...
+        word_count(&text) // the future borrows `text`...
     }; // ...which is dropped here, while the future still exists
     println!("{}", future.await);
 }

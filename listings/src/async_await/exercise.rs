@@ -168,9 +168,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn gives_up_with_the_last_error() {
         let server = FlakyServer::failing_first(5);
+        let start = Instant::now();
         let result = Download::new(&server, "/report").retries(1).await;
         assert_eq!(result, Err("request 2 failed".to_string()));
         assert_eq!(server.requests(), 2);
+        // Two requests of 10 ms and one delay of 100 ms: no delay after the
+        // last failure, when there is nothing left to wait for.
+        assert_eq!(start.elapsed(), Duration::from_millis(120));
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,7 +6,7 @@
 use pin_project_lite::pin_project;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -52,17 +52,14 @@ impl<F: Future> Future for Timed<F> {
         let started = *this.started.get_or_insert_with(Instant::now);
         *this.polls += 1;
 
-        match this.inner.poll(cx) {
-            Poll::Ready(output) => {
-                let timing = Timing {
-                    elapsed: started.elapsed(),
-                    polls: *this.polls,
-                };
-                Poll::Ready((output, timing))
-            }
-            // The inner future has registered the waker: just pass `Pending` on.
-            Poll::Pending => Poll::Pending,
-        }
+        // `ready!` returns `Pending` from this `poll` if the inner future is
+        // pending (it has registered the waker), and gives its output if not.
+        let output = ready!(this.inner.poll(cx));
+        let timing = Timing {
+            elapsed: started.elapsed(),
+            polls: *this.polls,
+        };
+        Poll::Ready((output, timing))
     }
 }
 // ANCHOR_END: timed

@@ -10,12 +10,15 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::Duration;
 
-/// A future that completes once `duration` has passed.
+/// A future that completes once `duration` has passed since its first poll.
 ///
 /// The waiting happens on a helper thread, which stands in for the operating
 /// system: when the time is up, it marks the timer as done and calls the
 /// `Waker` that the last `poll` left behind.
 pub struct TimerFuture {
+    duration: Duration,
+    /// Whether the first poll has started the helper thread.
+    started: bool,
     shared: Arc<Mutex<TimerState>>,
 }
 
@@ -28,42 +31,59 @@ struct TimerState {
 }
 
 impl TimerFuture {
+    /// Only stores the duration. Like every future, the timer does nothing
+    /// until it is polled.
     pub fn new(duration: Duration) -> TimerFuture {
         let shared = Arc::new(Mutex::new(TimerState {
             completed: false,
             waker: None,
         }));
-
-        let thread_state = Arc::clone(&shared);
-        thread::spawn(move || {
-            thread::sleep(duration);
-            let mut state = thread_state.lock().unwrap();
-            state.completed = true;
-            // Wake whoever is waiting. Without this call the executor would
-            // never poll us again, and the future would hang forever.
-            if let Some(waker) = state.waker.take() {
-                waker.wake();
-            }
-        });
-
-        TimerFuture { shared }
+        TimerFuture {
+            duration,
+            started: false,
+            shared,
+        }
     }
+}
+
+/// The helper thread: sleeps, then completes the timer and wakes its task.
+fn start_timer_thread(duration: Duration, shared: Arc<Mutex<TimerState>>) {
+    thread::spawn(move || {
+        thread::sleep(duration);
+        let mut state = shared.lock().unwrap();
+        state.completed = true;
+        // Wake whoever is waiting. Without this call the executor would
+        // never poll us again, and the future would hang forever.
+        if let Some(waker) = state.waker.take() {
+            waker.wake();
+        }
+    });
 }
 
 impl Future for TimerFuture {
     type Output = ();
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut state = self.shared.lock().unwrap();
         if state.completed {
-            Poll::Ready(())
-        } else {
-            // Not done: store the waker *before* returning `Pending`, so the
-            // helper thread can reach it. Clone it each time, because the
-            // future may have moved to another task since the last poll.
-            state.waker = Some(cx.waker().clone());
-            Poll::Pending
+            return Poll::Ready(());
         }
+        // Not done: store the waker *before* returning `Pending`, so the
+        // helper thread can reach it. If the stored one would wake the same
+        // task, keep it; otherwise the future has moved to another task
+        // since the last poll, and only the new waker reaches that task.
+        match &state.waker {
+            Some(stored) if stored.will_wake(cx.waker()) => {}
+            _ => state.waker = Some(cx.waker().clone()),
+        }
+        drop(state);
+        // The first poll starts the clock. The waker is already stored, so
+        // even a zero-length timer cannot complete with nobody to wake.
+        if !self.started {
+            self.started = true;
+            start_timer_thread(self.duration, Arc::clone(&self.shared));
+        }
+        Poll::Pending
     }
 }
 // ANCHOR_END: timer
@@ -132,6 +152,12 @@ pub fn main() {
 }
 // ANCHOR_END: main
 
+// These tests run in real time, unlike the rest of the book: the timer is a
+// real OS thread in `thread::sleep`, which no paused clock reaches. Each one
+// waits a few milliseconds, and none depends on how fast the thread is: the
+// thread starts only at the first poll, after the waker is stored, so the
+// first poll is always `Pending`, and the only timing assertion is the lower
+// bound that `thread::sleep` guarantees.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,28 +176,48 @@ mod tests {
         }
     }
 
-    #[test]
-    fn pending_first_then_ready_after_the_wake() {
+    fn counting_waker() -> (Arc<CountingWaker>, Waker) {
         let counting = Arc::new(CountingWaker {
             thread: thread::current(),
             wakes: Default::default(),
         });
         let waker = Waker::from(Arc::clone(&counting));
-        let mut cx = Context::from_waker(&waker);
-        let mut timer = std::pin::pin!(TimerFuture::new(Duration::from_millis(2)));
+        (counting, waker)
+    }
 
-        // The first poll finds the time not yet up, and stores the waker.
-        assert_eq!(timer.as_mut().poll(&mut cx), Poll::Pending);
-
-        // Wait (with a generous bound) until the helper thread wakes us.
+    /// Parks until `counting` has been woken, with a generous bound.
+    fn wait_for_a_wake(counting: &CountingWaker) {
         let deadline = Instant::now() + Duration::from_secs(5);
         while counting.wakes.load(Ordering::SeqCst) == 0 {
             assert!(Instant::now() < deadline, "the timer never woke us");
             thread::park_timeout(Duration::from_millis(10));
         }
+    }
+
+    #[test]
+    fn pending_first_then_ready_after_the_wake() {
+        let (counting, waker) = counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        let mut timer = std::pin::pin!(TimerFuture::new(Duration::from_millis(2)));
+
+        // The first poll stores the waker and starts the helper thread.
+        assert_eq!(timer.as_mut().poll(&mut cx), Poll::Pending);
+        wait_for_a_wake(&counting);
         assert_eq!(counting.wakes.load(Ordering::SeqCst), 1);
 
         // After the wake the second poll is `Ready`.
+        assert_eq!(timer.as_mut().poll(&mut cx), Poll::Ready(()));
+    }
+
+    #[test]
+    fn nothing_starts_before_the_first_poll() {
+        let (counting, waker) = counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        let mut timer = std::pin::pin!(TimerFuture::new(Duration::ZERO));
+        // A timer started by `new` would be long done after this.
+        thread::sleep(Duration::from_millis(20));
+        assert_eq!(timer.as_mut().poll(&mut cx), Poll::Pending);
+        wait_for_a_wake(&counting);
         assert_eq!(timer.as_mut().poll(&mut cx), Poll::Ready(()));
     }
 
