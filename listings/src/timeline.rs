@@ -38,6 +38,8 @@ pub enum Kind {
     Failed,
     /// Dropped before it returned `Ready`.
     Cancelled,
+    /// A moment, not a future: something happened (an interval ticked).
+    Mark,
 }
 
 /// How a segment is drawn.
@@ -49,7 +51,8 @@ pub enum Look {
     Wait,
 }
 
-/// One event: which row and segment, when (virtual time since the start), and what.
+/// One event: which row and segment, when (virtual time since the start), and
+/// what. A `Mark` belongs to no segment (its `segment` is 0 and means nothing).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
     pub row: String,
@@ -100,6 +103,26 @@ impl Timeline {
             look,
             at: self.start.elapsed(),
             kind,
+        };
+        self.events.lock().unwrap().push(event);
+    }
+
+    /// Records that something happened in row `row` now, such as a tick. It is
+    /// drawn as a mark, not a bar.
+    pub fn mark(&self, row: &str) {
+        self.record(row, 0, Look::Work, Kind::Mark);
+    }
+
+    /// Records a mark at `at` after the timeline's start, for moments that a
+    /// listing measured and returned (the instants at which an interval
+    /// ticked, say) rather than moments this code can see happen.
+    pub fn mark_at(&self, row: &str, at: Duration) {
+        let event = Event {
+            row: row.to_string(),
+            segment: 0,
+            look: Look::Work,
+            at,
+            kind: Kind::Mark,
         };
         self.events.lock().unwrap().push(event);
     }
@@ -240,11 +263,17 @@ struct Segment<'a> {
 fn segments(events: &[Event]) -> Vec<Segment<'_>> {
     let ms = |event: &Event| event.at.as_millis() as i64;
     let mut segments = Vec::new();
-    let count = events.iter().map(|e| e.segment + 1).max().unwrap_or(0);
+    let count = events
+        .iter()
+        .filter(|e| e.kind == Kind::Created)
+        .map(|e| e.segment + 1)
+        .max()
+        .unwrap_or(0);
     for segment in 0..count {
         let mine: Vec<&Event> = events
             .iter()
-            .filter(|e| e.segment == segment && e.kind != Kind::Created)
+            .filter(|e| e.segment == segment)
+            .filter(|e| e.kind != Kind::Created && e.kind != Kind::Mark)
             .collect();
         // A future that was never polled did nothing, and is not drawn.
         let (Some(first), Some(last)) = (mine.first(), mine.last()) else {
@@ -274,15 +303,31 @@ fn segments(events: &[Event]) -> Vec<Segment<'_>> {
 
 fn draw(title: &str, events: &[Event], axis: Axis) -> String {
     let segments = segments(events);
-    // Rows in the order their first futures were created, not polled:
-    // `select!` polls its branches starting from a random one.
+    let ms = |event: &Event| event.at.as_millis() as i64;
+    let marks: Vec<(&str, i64)> = events
+        .iter()
+        .filter(|e| e.kind == Kind::Mark)
+        .map(|e| (e.row.as_str(), ms(e)))
+        .collect();
+    // Rows in the order their first futures were created (not polled:
+    // `select!` polls its branches starting from a random one), then rows
+    // that hold only marks, in the order of their first mark.
     let mut rows: Vec<&str> = Vec::new();
-    for segment in &segments {
-        if !rows.contains(&segment.row) {
-            rows.push(segment.row);
+    for row in segments
+        .iter()
+        .map(|s| s.row)
+        .chain(marks.iter().map(|m| m.0))
+    {
+        if !rows.contains(&row) {
+            rows.push(row);
         }
     }
-    let end_ms = segments.iter().map(|s| s.end).max().unwrap_or(0);
+    let end_ms = segments
+        .iter()
+        .map(|s| s.end)
+        .chain(marks.iter().map(|m| m.1))
+        .max()
+        .unwrap_or(0);
     let span_ms = match axis {
         Axis::Fit => ((end_ms + 499) / 500 * 500).max(1000),
         Axis::Until(until) => {
@@ -312,13 +357,14 @@ fn draw(title: &str, events: &[Event], axis: Axis) -> String {
         for segment in &mine {
             svg += &draw_segment(segment, y, &x);
         }
+        svg += &draw_marks(&marks, row, y, &x);
         // The row's outcome, after its last segment.
-        let last = mine[mine.len() - 1];
+        let Some(last) = mine.last() else { continue };
         let label = match last.last {
             Kind::Finished => "done",
             Kind::Failed => "error",
             Kind::Cancelled => "dropped",
-            Kind::Pending | Kind::Created => "pending",
+            Kind::Pending | Kind::Created | Kind::Mark => "pending",
         };
         // Clear of the cross, if the row ends with one.
         let gap = if last.last == Kind::Cancelled { 12 } else { 8 };
@@ -341,7 +387,7 @@ fn draw_segment(segment: &Segment, y: i64, x: &dyn Fn(i64) -> i64) -> String {
     let colour = match segment.last {
         Kind::Finished => DONE,
         Kind::Failed => ERROR,
-        Kind::Cancelled | Kind::Pending | Kind::Created => DROPPED,
+        Kind::Cancelled | Kind::Pending | Kind::Created | Kind::Mark => DROPPED,
     };
     let mut svg = String::new();
     if segment.look == Look::Wait {
@@ -373,6 +419,28 @@ fn draw_segment(segment: &Segment, y: i64, x: &dyn Fn(i64) -> i64) -> String {
         // A cross where the future was dropped.
         svg += &line(end_x - 5, y + 10, end_x + 5, y + 20, CROSS, 3);
         svg += &line(end_x + 5, y + 10, end_x - 5, y + 20, CROSS, 3);
+    }
+    svg
+}
+
+/// A tall mark for each moment; "×n" beside it when n happened at once.
+fn draw_marks(
+    marks: &[(&str, i64)],
+    row: &str,
+    y: i64,
+    x: &dyn Fn(i64) -> i64,
+) -> String {
+    let mut svg = String::new();
+    let mut times: Vec<i64> =
+        marks.iter().filter(|m| m.0 == row).map(|m| m.1).collect();
+    times.dedup_by_key(|at| *at); // marks arrive in time order
+    for at in times {
+        let count = marks.iter().filter(|m| m.0 == row && m.1 == at).count();
+        svg += &line(x(at), y + 5, x(at), y + 25, DONE, 3);
+        if count > 1 {
+            // To the left, where a burst has left a gap.
+            svg += &text(x(at) - 24, y + 19, &format!("×{count}"));
+        }
     }
     svg
 }
@@ -461,6 +529,19 @@ mod tests {
         // The same axis ticks, and the 1 s bar a third as wide as the 3 s one.
         assert!(short.contains(">3.0 s</text>") && long.contains(">3.0 s</text>"));
         assert!(short.contains("width=\"146\"") && long.contains("width=\"440\""));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn marks_at_the_same_moment_are_counted() {
+        let timeline = Timeline::new();
+        timeline.mark("ticks");
+        sleep(Duration::from_millis(500)).await;
+        timeline.mark("ticks");
+        timeline.mark_at("ticks", Duration::from_millis(500));
+        let svg = timeline.to_svg("t", Axis::Fit);
+        assert_eq!(svg.matches(">ticks</text>").count(), 1, "one row");
+        assert_eq!(svg.matches("stroke-width=\"3\"").count(), 2, "two moments");
+        assert!(svg.contains(">×2</text>"), "two marks at 500 ms");
     }
 
     #[tokio::test(start_paused = true)]

@@ -10,6 +10,7 @@
 //! ```
 
 use listings::join_and_select::{concurrency, race, try_join};
+use listings::time::missed_ticks;
 use listings::timeline::{Axis, Timeline};
 use std::path::Path;
 use std::time::Duration;
@@ -133,6 +134,29 @@ async fn semaphore_limits_concurrency() {
         "semaphore-limit",
         timeline.to_svg(
             "A semaphore with 2 permits: six 1 s jobs, two at a time",
+            Axis::Fit,
+        ),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn missed_ticks_for_each_behavior() {
+    // The instants that the listing's `tick_times` measured and returned,
+    // one row per `MissedTickBehavior`, drawn as marks.
+    use tokio::time::MissedTickBehavior::{Burst, Delay, Skip};
+    let timeline = Timeline::new();
+    for behavior in [Burst, Delay, Skip] {
+        let row = format!("{behavior:?}");
+        let times =
+            missed_ticks::tick_times(behavior, 7, missed_ticks::SLOW_WORK).await;
+        for ms in times {
+            timeline.mark_at(&row, Duration::from_millis(ms as u64));
+        }
+    }
+    check(
+        "missed-ticks",
+        timeline.to_svg(
+            "A 100 ms interval; the work after the tick at 100 ms takes 350 ms",
             Axis::Fit,
         ),
     );

@@ -6,13 +6,13 @@ use std::time::Duration;
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep};
 
 // ANCHOR: record
-const PERIOD: Duration = Duration::from_millis(100);
-const SLOW_WORK: Duration = Duration::from_millis(350);
+pub const PERIOD: Duration = Duration::from_millis(100);
+pub const SLOW_WORK: Duration = Duration::from_millis(350);
 
 /// Runs `ticks` ticks of a 100 ms interval and returns the instant (in ms
 /// since the start) at which each tick completed. The work after the
 /// second tick takes `slow_work`; every other tick's work is instant.
-async fn tick_times(
+pub async fn tick_times(
     behavior: MissedTickBehavior,
     ticks: usize,
     slow_work: Duration,
