@@ -1,6 +1,6 @@
 // A `select!` loop that loses jobs: the losing branch had already taken a job
-// out of the channel when it was dropped. Two cancel-safe designs follow, and
-// the heartbeat times show what each one costs.
+// out of the channel when it was dropped. Two cancellation-safe designs follow,
+// and the heartbeat times show what each one costs.
 
 // ANCHOR: lossy
 use std::time::Duration;
@@ -52,7 +52,7 @@ pub async fn run_lossy(mut jobs: Receiver<u32>) -> Run {
 // ANCHOR_END: lossy
 
 // ANCHOR: safe_recv
-/// Fix 1: only the cancel-safe `recv` is raced; the slow part runs in the
+/// Fix 1: only the cancellation-safe `recv` is raced; the slow part runs in the
 /// branch's handler, which `select!` never cancels.
 pub async fn run_recv_only(mut jobs: Receiver<u32>) -> Run {
     let (start, mut run) = (Instant::now(), Run::default());
@@ -80,7 +80,7 @@ use futures::stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 
 /// Fix 2: the work in progress lives in a stream that outlives each round.
-/// `next()` is cancel-safe: dropping it leaves the job inside the stream,
+/// `next()` is cancellation safe: dropping it leaves the job inside the stream,
 /// and the next call carries on where the last one stopped.
 pub async fn run_stream(jobs: Receiver<u32>) -> Run {
     let (start, mut run) = (Instant::now(), Run::default());
@@ -105,7 +105,6 @@ pub async fn run_stream(jobs: Receiver<u32>) -> Run {
 }
 // ANCHOR_END: safe_stream
 
-// ANCHOR: main
 /// Ten jobs, all waiting in the channel, which is then closed.
 async fn ten_jobs() -> Receiver<u32> {
     let (sender, receiver) = tokio::sync::mpsc::channel(10);
@@ -116,6 +115,7 @@ async fn ten_jobs() -> Receiver<u32> {
 }
 
 #[tokio::main(flavor = "current_thread", start_paused = true)]
+// ANCHOR: main
 pub async fn main() {
     for (name, run) in [
         ("lossy", run_lossy(ten_jobs().await).await),
