@@ -10,8 +10,14 @@
 //! ```
 
 use listings::join_and_select::{concurrency, race, try_join};
-use listings::timeline::Timeline;
+use listings::time::missed_ticks;
+use listings::timeline::{Axis, Timeline};
 use std::path::Path;
+use std::time::Duration;
+
+/// The three ways of making three calls are compared in the chapter, so they
+/// share one time axis: the sequential version's 3 s.
+const THREE_CALLS: Axis = Axis::Until(Duration::from_secs(3));
 
 fn check(name: &str, svg: String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,7 +33,7 @@ async fn three_calls_in_sequence() {
     }
     check(
         "three-calls-sequential",
-        timeline.to_svg("Three 1 s calls, one after another"),
+        timeline.to_svg("Three 1 s calls, one after another", THREE_CALLS),
     );
 }
 
@@ -41,7 +47,7 @@ async fn three_calls_with_join() {
     );
     check(
         "three-calls-join",
-        timeline.to_svg("Three 1 s calls under join! (one task)"),
+        timeline.to_svg("Three 1 s calls under join! (one task)", THREE_CALLS),
     );
 }
 
@@ -55,24 +61,26 @@ async fn three_calls_spawned() {
     assert_eq!([a.unwrap(), b.unwrap(), c.unwrap()], ["a", "b", "c"]);
     check(
         "three-calls-spawn",
-        timeline.to_svg("Three 1 s calls, each in a spawned task"),
+        timeline.to_svg("Three 1 s calls, each in a spawned task", THREE_CALLS),
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn select_race() {
+    // `race()` itself, with each of its two lookups wrapped in a tracker.
     let timeline = Timeline::new();
-    let answer = tokio::select! {
-        // Unbiased, `select!` may or may not poll the replica once more at
-        // 0.5 s, before it sees the primary is done. `biased;` fixes the drawing.
-        biased;
-        answer = timeline.track_result("primary", race::lookup("primary", 500, true)) => answer,
-        answer = timeline.track_result("replica", race::lookup("replica", 1500, false)) => answer,
-    };
+    let answer = race::first_to_finish(
+        timeline.track_result("primary", race::lookup("primary", 500, true)),
+        timeline.track_result("replica", race::lookup("replica", 1500, false)),
+    )
+    .await;
     assert_eq!(answer, Err("primary failed".to_string()));
     check(
         "select-race",
-        timeline.to_svg("select!: the first to finish wins, even with an error"),
+        timeline.to_svg(
+            "select!: the first to finish wins, even with an error",
+            Axis::Fit,
+        ),
     );
 }
 
@@ -92,34 +100,64 @@ async fn try_join_fails_fast() {
     assert!(result.is_err());
     check(
         "try-join-fail-fast",
-        timeline.to_svg("try_join!: the first error drops the rest"),
+        timeline.to_svg("try_join!: the first error drops the rest", Axis::Fit),
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn semaphore_limits_concurrency() {
-    // The pattern of `shared_state::semaphore::run_limited`, with each job
-    // drawn from the moment it holds a permit until it gives it back.
+    // The pattern of `shared_state::semaphore::run_limited`: the loop waits
+    // for a permit before it spawns each job. Each row shows the loop waiting
+    // for that job's permit (outlined), then the job holding it (solid).
     let start = tokio::time::Instant::now();
     let timeline = Timeline::new();
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(2));
     let mut tasks = tokio::task::JoinSet::new();
     for job in 1..=6 {
-        let permit = permits.clone().acquire_owned().await.unwrap();
+        let row = format!("job {job}");
+        let permit = timeline
+            .track_wait(&row, permits.clone().acquire_owned())
+            .await
+            .unwrap();
         let timeline = timeline.clone();
         tasks.spawn(async move {
-            let row = format!("job {job}");
             timeline
-                .track(&row, tokio::time::sleep(std::time::Duration::from_secs(1)))
+                .track(&row, tokio::time::sleep(Duration::from_secs(1)))
                 .await;
             drop(permit);
         });
     }
     tasks.join_all().await;
     // Three rounds of two jobs.
-    assert_eq!(start.elapsed(), std::time::Duration::from_secs(3));
+    assert_eq!(start.elapsed(), Duration::from_secs(3));
     check(
         "semaphore-limit",
-        timeline.to_svg("A semaphore with 2 permits: six 1 s jobs, two at a time"),
+        timeline.to_svg(
+            "A semaphore with 2 permits: six 1 s jobs, two at a time",
+            Axis::Fit,
+        ),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn missed_ticks_for_each_behavior() {
+    // The instants that the listing's `tick_times` measured and returned,
+    // one row per `MissedTickBehavior`, drawn as marks.
+    use tokio::time::MissedTickBehavior::{Burst, Delay, Skip};
+    let timeline = Timeline::new();
+    for behavior in [Burst, Delay, Skip] {
+        let row = format!("{behavior:?}");
+        let times =
+            missed_ticks::tick_times(behavior, 7, missed_ticks::SLOW_WORK).await;
+        for ms in times {
+            timeline.mark_at(&row, Duration::from_millis(ms as u64));
+        }
+    }
+    check(
+        "missed-ticks",
+        timeline.to_svg(
+            "A 100 ms interval; the work after the tick at 100 ms takes 350 ms",
+            Axis::Fit,
+        ),
     );
 }

@@ -100,12 +100,50 @@ impl Drop for Session {
 }
 // ANCHOR_END: spawn_in_drop
 
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+// ANCHOR: main
+pub async fn main() {
+    use tokio::time::{Instant, timeout};
+
+    // Each upload takes 5 s; a 1 s timeout cancels it halfway.
+    let slots = Slots::new(2);
+    let _ = timeout(Duration::from_secs(1), leaky_upload(&slots)).await;
+    println!("leaky upload cancelled:   {} of 2 slots free", slots.free());
+
+    let slots = Slots::new(2);
+    let _ = timeout(Duration::from_secs(1), guarded_upload(&slots)).await;
+    println!("guarded upload cancelled: {} of 2 slots free", slots.free());
+
+    // A session dropped by a timeout: its `Drop` spawns the notification.
+    let server_log = Arc::new(Mutex::new(Vec::new()));
+    let session = Session {
+        id: 7,
+        server_log: server_log.clone(),
+    };
+    let uses_session = async move {
+        let _session = session;
+        sleep(Duration::from_secs(60)).await;
+    };
+    let _ = timeout(Duration::from_secs(1), uses_session).await;
+    let dropped_at = Instant::now();
+    println!(
+        "session dropped, server log: {:?}",
+        server_log.lock().unwrap()
+    );
+    sleep(Duration::from_millis(200)).await;
+    println!(
+        "{:?} later, server log: {:?}",
+        dropped_at.elapsed(),
+        server_log.lock().unwrap()
+    );
+}
+// ANCHOR_END: main
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use tokio::time::timeout;
 
-    // ANCHOR: leaky_test
     #[tokio::test(start_paused = true)]
     async fn a_cancelled_leaky_upload_loses_its_slot() {
         let slots = Slots::new(2);
@@ -113,7 +151,6 @@ mod tests {
         // The slot was taken and never given back.
         assert_eq!(slots.free(), 1);
     }
-    // ANCHOR_END: leaky_test
 
     #[tokio::test(start_paused = true)]
     async fn a_finished_leaky_upload_is_fine() {
@@ -122,14 +159,12 @@ mod tests {
         assert_eq!(slots.free(), 2);
     }
 
-    // ANCHOR: guarded_test
     #[tokio::test(start_paused = true)]
     async fn a_cancelled_guarded_upload_gives_its_slot_back() {
         let slots = Slots::new(2);
         let _ = timeout(Duration::from_secs(1), guarded_upload(&slots)).await;
         assert_eq!(slots.free(), 2);
     }
-    // ANCHOR_END: guarded_test
 
     #[tokio::test(start_paused = true)]
     async fn a_guarded_upload_holds_its_slot_while_running() {

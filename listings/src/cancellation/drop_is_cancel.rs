@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::time::{sleep, timeout};
 
 // ANCHOR: job
-/// A shared log, so the tests can check what happened and in which order.
+/// A shared log of what happened, in order.
 type Log = Arc<Mutex<Vec<String>>>;
 
 fn record(log: &Log, line: String) {
@@ -76,10 +76,25 @@ async fn run_all(log: &Log) {
 }
 // ANCHOR_END: main
 
+// ANCHOR: not_polling
+/// Polled until it has done one step, then left alone, then dropped.
+async fn paused_then_dropped(log: &Log) {
+    let mut job = Box::pin(three_steps("paused", log.clone()));
+    // Polled for 1.5 s: step 1 is done, and it waits in step 2.
+    let _ = timeout(Duration::from_millis(1500), job.as_mut()).await;
+    // A minute without polls: nothing runs, not even its guard.
+    sleep(Duration::from_secs(60)).await;
+    record(log, "paused: a minute without polls".to_string());
+    // Dropping it is what cancels it.
+    drop(job);
+}
+// ANCHOR_END: not_polling
+
 #[tokio::main(flavor = "current_thread", start_paused = true)]
 pub async fn main() {
     let log = Log::default();
     run_all(&log).await;
+    paused_then_dropped(&log).await;
     for line in log.lock().unwrap().iter() {
         println!("{line}");
     }
@@ -114,23 +129,17 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(7));
     }
 
-    // ANCHOR: not_polling
     #[tokio::test(start_paused = true)]
-    async fn dropping_a_polled_future_runs_its_guards_at_once() {
+    async fn a_future_nobody_polls_is_paused_until_it_is_dropped() {
         let log = Log::default();
-        let mut job = Box::pin(three_steps("manual", log.clone()));
-
-        // Poll it until it has done one step, then stop polling.
-        let _ = timeout(Duration::from_millis(1500), job.as_mut()).await;
-        assert_eq!(*log.lock().unwrap(), ["manual: step 1 done"]);
-
-        // Not polling is not cancelling: the job is merely paused, and its
-        // guard has not run. Dropping it is what cancels it.
-        drop(job);
+        paused_then_dropped(&log).await;
         assert_eq!(
             *log.lock().unwrap(),
-            ["manual: step 1 done", "manual: dropped after 1 steps"]
+            [
+                "paused: step 1 done",
+                "paused: a minute without polls",
+                "paused: dropped after 1 steps"
+            ]
         );
     }
-    // ANCHOR_END: not_polling
 }

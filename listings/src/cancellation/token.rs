@@ -34,12 +34,41 @@ pub async fn polling_worker(token: CancellationToken) -> u32 {
 }
 // ANCHOR_END: polling_worker
 
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+// ANCHOR: main
+pub async fn main() {
+    use tokio::time::Instant;
+
+    // Each worker runs in a task of its own; the token is cancelled from here.
+    let token = CancellationToken::new();
+    let running = tokio::spawn(worker(token.clone()));
+    sleep(Duration::from_millis(3500)).await;
+    let cancelled_at = Instant::now();
+    token.cancel();
+    let units_done = running.await.unwrap();
+    println!(
+        "worker:         {units_done} units done, stopped {:?} after cancel",
+        cancelled_at.elapsed()
+    );
+
+    let token = CancellationToken::new();
+    let running = tokio::spawn(polling_worker(token.clone()));
+    sleep(Duration::from_secs(12)).await;
+    let cancelled_at = Instant::now();
+    token.cancel();
+    let jobs_done = running.await.unwrap();
+    println!(
+        "polling worker: {jobs_done} jobs done, stopped {:?} after cancel",
+        cancelled_at.elapsed()
+    );
+}
+// ANCHOR_END: main
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use tokio::time::{Instant, timeout};
 
-    // ANCHOR: worker_test
     #[tokio::test(start_paused = true)]
     async fn the_worker_stops_as_soon_as_it_is_cancelled() {
         let token = CancellationToken::new();
@@ -57,9 +86,7 @@ mod tests {
         assert_eq!(units_done, 3);
         assert_eq!(cancelled_at.elapsed(), Duration::ZERO);
     }
-    // ANCHOR_END: worker_test
 
-    // ANCHOR: polling_test
     #[tokio::test(start_paused = true)]
     async fn a_worker_that_only_polls_the_flag_stops_late() {
         let token = CancellationToken::new();
@@ -74,5 +101,4 @@ mod tests {
         assert_eq!(jobs_done, 2);
         assert_eq!(cancelled_at.elapsed(), Duration::from_secs(8));
     }
-    // ANCHOR_END: polling_test
 }

@@ -32,7 +32,9 @@ pub async fn joined() -> [&'static str; 3] {
 
 // ANCHOR: spawned
 pub async fn spawned() -> [&'static str; 3] {
-    // Three tasks of their own: they start running now, before any `.await`.
+    // Three tasks of their own, handed to the runtime now. On a multi-thread
+    // runtime they may start at once; on a current-thread runtime they wait
+    // until this task reaches an `.await` and gives the thread back.
     let a = tokio::spawn(call("a"));
     let b = tokio::spawn(call("b"));
     let c = tokio::spawn(call("c"));

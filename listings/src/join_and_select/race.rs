@@ -20,13 +20,22 @@ pub async fn lookup(
 // ANCHOR_END: lookup
 
 // ANCHOR: race
-/// The primary fails after 0.5 s; the replica would answer after 1.5 s.
-pub async fn race() -> Result<&'static str, String> {
+/// Returns the output of whichever future finishes first.
+pub async fn first_to_finish<T>(
+    primary: impl Future<Output = T>,
+    replica: impl Future<Output = T>,
+) -> T {
     tokio::select! {
-        answer = lookup("primary", 500, true) => answer,
-        answer = lookup("replica", 1500, false) => answer,
+        output = primary => output,
+        output = replica => output,
     }
     // Whichever branch lost has been dropped by now: it is cancelled.
+}
+
+/// The primary fails after 0.5 s; the replica would answer after 1.5 s.
+pub async fn race() -> Result<&'static str, String> {
+    first_to_finish(lookup("primary", 500, true), lookup("replica", 1500, false))
+        .await
 }
 // ANCHOR_END: race
 

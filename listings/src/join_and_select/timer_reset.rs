@@ -67,42 +67,99 @@ pub async fn batch(
 }
 // ANCHOR_END: fixed
 
-// ANCHOR: tests
+// ANCHOR: traffic
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Steady traffic: items 1 to 6, one every 500 ms from 0.3 s, then the
+/// sender closes the channel.
+pub fn steady_traffic() -> Receiver<u32> {
+    let (sender, receiver) = mpsc::channel(16);
+    tokio::spawn(async move {
+        sleep(Duration::from_millis(300)).await;
+        for item in 1..=6 {
+            sender
+                .send(item)
+                .await
+                .expect("the batcher is still receiving");
+            if item < 6 {
+                sleep(Duration::from_millis(500)).await;
+            }
+        }
+    });
+    receiver
+}
+
+/// Collects each batch with the time it arrived, in ms since `start`.
+pub async fn batches(
+    mut output: mpsc::UnboundedReceiver<Vec<u32>>,
+    start: Instant,
+) -> Vec<(u64, Vec<u32>)> {
+    let mut seen = Vec::new();
+    while let Some(batch) = output.recv().await {
+        seen.push((start.elapsed().as_millis() as u64, batch));
+    }
+    seen
+}
+// ANCHOR_END: traffic
+
+/// Runs one batcher on the steady traffic for at most 10 s, and prints the
+/// batches with the time each one arrived.
+async fn show<F: Future<Output = ()>>(
+    name: &str,
+    batcher: impl FnOnce(Receiver<u32>, mpsc::UnboundedSender<Vec<u32>>) -> F,
+) -> Vec<(u64, Vec<u32>)> {
+    let start = Instant::now();
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let collector = tokio::spawn(batches(receiver, start));
+    let ended = tokio::time::timeout(
+        Duration::from_secs(10),
+        batcher(steady_traffic(), sender),
+    )
+    .await;
+    let seen = collector.await.expect("the collector does not panic");
+    let batches: Vec<String> = seen
+        .iter()
+        .map(|(at, batch)| format!("{batch:?} at {at} ms"))
+        .collect();
+    println!("{name:<16} {}", batches.join(", "));
+    match ended {
+        Ok(()) => {
+            println!("{:<16} returned at {} ms", "", start.elapsed().as_millis())
+        }
+        Err(_) => println!("{:<16} still looping after 10 s", ""),
+    }
+    seen
+}
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+// ANCHOR: main
+pub async fn main() {
+    let period = Duration::from_secs(1);
+    show("broken:", |input, output| {
+        batch_broken(input, output, period)
+    })
+    .await;
+    show("fixed:", |input, output| batch(input, output, period)).await;
+    show("chunks_timeout:", |input, output| async move {
+        use tokio_stream::{StreamExt, wrappers::ReceiverStream};
+        // Batches of up to 100 items; each window opens with a batch's first item.
+        let chunks = ReceiverStream::new(input).chunks_timeout(100, period);
+        let mut chunks = std::pin::pin!(chunks);
+        while let Some(chunk) = chunks.next().await {
+            let _ = output.send(chunk);
+        }
+    })
+    .await;
+}
+// ANCHOR_END: main
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::sync::mpsc;
-    use tokio::time::{Instant, timeout};
+    use tokio::time::timeout;
 
     const PERIOD: Duration = Duration::from_secs(1);
-
-    /// Steady traffic: items 1 to 6, one every 500 ms from 0.3 s, then the
-    /// sender closes.
-    fn steady_traffic() -> Receiver<u32> {
-        let (tx, rx) = mpsc::channel(16);
-        tokio::spawn(async move {
-            sleep(Duration::from_millis(300)).await;
-            for item in 1..=6 {
-                tx.send(item).await.unwrap();
-                if item < 6 {
-                    sleep(Duration::from_millis(500)).await;
-                }
-            }
-        });
-        rx
-    }
-
-    /// Collects each batch with the virtual time it arrived.
-    async fn batches(
-        mut output: mpsc::UnboundedReceiver<Vec<u32>>,
-        start: Instant,
-    ) -> Vec<(u64, Vec<u32>)> {
-        let mut seen = Vec::new();
-        while let Some(batch) = output.recv().await {
-            seen.push((start.elapsed().as_millis() as u64, batch));
-        }
-        seen
-    }
 
     #[tokio::test(start_paused = true)]
     async fn broken_never_flushes_during_traffic_and_never_returns() {
@@ -131,4 +188,3 @@ mod tests {
         assert_eq!(collector.await.unwrap(), expected);
     }
 }
-// ANCHOR_END: tests

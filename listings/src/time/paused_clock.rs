@@ -9,14 +9,13 @@ mod tests {
     use std::time::Duration;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpStream;
-    use tokio::time::{Instant, advance, pause, sleep, timeout};
+    use tokio::task::yield_now;
+    use tokio::time::{Instant, advance, sleep, timeout};
 
     // ANCHOR: advance
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn advance_moves_the_clock_by_hand() {
-        // Freeze the clock. From here on, only `advance` and auto-advance move it.
-        pause();
-
+        // The clock starts frozen: only `advance` and auto-advance move it.
         let rang = Arc::new(AtomicBool::new(false));
         let alarm = tokio::spawn({
             let rang = rang.clone();
@@ -27,14 +26,21 @@ mod tests {
         });
 
         // Let the alarm task start and register its timer.
-        tokio::task::yield_now().await;
+        yield_now().await;
+        let start = Instant::now();
 
         advance(Duration::from_secs(59)).await;
         assert!(!rang.load(Ordering::SeqCst), "one second early");
 
         advance(Duration::from_secs(1)).await;
-        alarm.await.unwrap();
+        // The alarm is due now. Give it at most 1 ms: if `advance` had not
+        // moved the clock, this timeout would fire long before the alarm.
+        timeout(Duration::from_millis(1), alarm)
+            .await
+            .expect("the alarm rang at 60 s")
+            .unwrap();
         assert!(rang.load(Ordering::SeqCst));
+        assert_eq!(start.elapsed(), Duration::from_secs(60));
     }
     // ANCHOR_END: advance
 
@@ -54,23 +60,29 @@ mod tests {
     // ANCHOR_END: auto_advance
 
     // ANCHOR: real_io
-    /// A server on a real thread that answers 20 ms (of real time) after a
-    /// client connects. Returns its address and the thread's handle.
-    fn slow_server() -> (std::net::SocketAddr, std::thread::JoinHandle<()>) {
+    /// A server on a real thread, outside the runtime. It answers a client
+    /// once `answer` is sent. Returns its address, the sender that lets it
+    /// answer, and the thread's handle.
+    fn server_outside_the_runtime() -> (
+        std::net::SocketAddr,
+        std::sync::mpsc::Sender<()>,
+        std::thread::JoinHandle<()>,
+    ) {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
+        let (answer, told_to_answer) = std::sync::mpsc::channel();
         let server = std::thread::spawn(move || {
             let (mut socket, _) = listener.accept().unwrap();
-            std::thread::sleep(Duration::from_millis(20));
+            told_to_answer.recv().unwrap();
             // The client may have given up already; that is the point.
             let _ = socket.write_all(b"pong");
         });
-        (address, server)
+        (address, answer, server)
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_paused_clock_times_out_real_io_at_once() {
-        let (address, server) = slow_server();
+        let (address, answer, server) = server_outside_the_runtime();
         let mut client = TcpStream::connect(address).await.unwrap();
         let mut reply = [0u8; 4];
 
@@ -81,18 +93,20 @@ mod tests {
 
         // The only task is waiting for the socket, so the runtime is idle,
         // and an idle runtime on a paused clock jumps to the next timer:
-        // the 5 s timeout fires although the reply was 20 ms away.
+        // five virtual seconds pass in no real time.
         assert!(result.is_err());
         assert_eq!(virtual_start.elapsed(), Duration::from_secs(5));
         assert!(real_start.elapsed() < Duration::from_secs(1));
+        answer.send(()).unwrap(); // too late: the client gave up
         server.join().unwrap();
     }
 
     #[tokio::test]
     async fn on_a_real_clock_the_same_read_succeeds() {
-        let (address, server) = slow_server();
+        let (address, answer, server) = server_outside_the_runtime();
         let mut client = TcpStream::connect(address).await.unwrap();
         let mut reply = [0u8; 4];
+        answer.send(()).unwrap();
 
         let result =
             timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await;
