@@ -20,6 +20,11 @@ pub const PROGRAMS: &[Program] = &[
         run: backpressure::main,
     },
     Program {
+        name: "recv_none",
+        chapter: "channels",
+        run: recv_none::main,
+    },
+    Program {
         name: "unbounded_growth",
         chapter: "channels",
         run: unbounded_growth::main,
