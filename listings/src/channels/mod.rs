@@ -29,4 +29,9 @@ pub const PROGRAMS: &[Program] = &[
         chapter: "channels",
         run: unbounded_growth::main,
     },
+    Program {
+        name: "watch_config",
+        chapter: "channels",
+        run: watch_config::main,
+    },
 ];
