@@ -282,10 +282,7 @@ mod tests {
         let queue = WorkQueue::start(4, 0);
         let refused = timeout(LIMIT, queue.submit(5)).await.expect("no waiting");
         assert_eq!(refused.unwrap_err(), Closed(5));
-        assert_eq!(
-            queue.try_submit(6).unwrap_err(),
-            TrySubmitError::Closed(6)
-        );
+        assert_eq!(queue.try_submit(6).unwrap_err(), TrySubmitError::Closed(6));
     }
 
     #[tokio::test(start_paused = true)]

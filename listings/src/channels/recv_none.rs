@@ -103,7 +103,9 @@ pub async fn client(tx: mpsc::Sender<Message>) {
         if job > 0 {
             sleep(Duration::from_secs(1)).await;
         }
-        tx.send(Message::Job(job)).await.expect("the worker is running");
+        tx.send(Message::Job(job))
+            .await
+            .expect("the worker is running");
     }
 }
 // ANCHOR_END: ticker

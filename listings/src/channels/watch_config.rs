@@ -42,7 +42,10 @@ pub async fn wait_for_room(
     // `wait_for` tests the current value first (seen or not), then each new
     // value it notices, and returns the first that passes. The `Ref` it
     // gives holds the read lock: copy out what you need, right away.
-    let config = config.wait_for(|c| c.max_connections >= needed).await.ok()?;
+    let config = config
+        .wait_for(|c| c.max_connections >= needed)
+        .await
+        .ok()?;
     Some(config.version)
 }
 // ANCHOR_END: wait_for
@@ -75,8 +78,14 @@ pub async fn main() {
     sleep(Duration::from_secs(5)).await;
     drop(tx);
 
-    println!("sent versions 2 to 6, applied: {:?}", applier.await.unwrap());
-    println!("first version seen with room for 50: {:?}", waiter.await.unwrap());
+    println!(
+        "sent versions 2 to 6, applied: {:?}",
+        applier.await.unwrap()
+    );
+    println!(
+        "first version seen with room for 50: {:?}",
+        waiter.await.unwrap()
+    );
 }
 // ANCHOR_END: main
 
@@ -175,6 +184,12 @@ mod tests {
         let waiter = tokio::spawn(wait_for_room(rx, 50));
         tx.send(config(2)).unwrap();
         drop(tx);
-        assert_eq!(timeout(Duration::from_secs(60), waiter).await.unwrap().unwrap(), None);
+        assert_eq!(
+            timeout(Duration::from_secs(60), waiter)
+                .await
+                .unwrap()
+                .unwrap(),
+            None
+        );
     }
 }

@@ -48,6 +48,7 @@ mod tests {
     /// - no task stops before every task has made `ROUNDS` calls, so each
     ///   one is still calling while the others run, even when the OS runs
     ///   the threads one at a time and switches between them.
+    ///
     /// The loops have no `.await`: each task keeps its thread to the end.
     async fn call_together(record: impl Fn() + Send + Sync + 'static) -> u64 {
         let record = Arc::new(record);

@@ -80,7 +80,9 @@ pub async fn main() {
     notify.notify_waiters();
     match timeout(Duration::from_secs(60), notify.notified()).await {
         Ok(()) => println!("after notify_waiters, a later wait returns"),
-        Err(_) => println!("after notify_waiters, a later wait is still waiting after 60s"),
+        Err(_) => {
+            println!("after notify_waiters, a later wait is still waiting after 60s")
+        }
     }
 }
 

@@ -173,10 +173,7 @@ mod tests {
         while let Some(page) = pages.next().await {
             seen.push((page, start.elapsed().as_secs()));
         }
-        assert_eq!(
-            seen,
-            [(vec![0, 1, 2], 1), (vec![3, 4, 5], 2), (vec![6], 3)]
-        );
+        assert_eq!(seen, [(vec![0, 1, 2], 1), (vec![3, 4, 5], 2), (vec![6], 3)]);
     }
 
     #[tokio::test(start_paused = true)]

@@ -153,7 +153,13 @@ mod tests {
         // Silence from 2 s to 7 s: errors at 4 s and 6 s, then the reading.
         assert_eq!(
             seen,
-            [(Some(0), 1), (Some(1), 2), (None, 4), (None, 6), (Some(2), 7)]
+            [
+                (Some(0), 1),
+                (Some(1), 2),
+                (None, 4),
+                (None, 6),
+                (Some(2), 7)
+            ]
         );
     }
 
