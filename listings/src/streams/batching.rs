@@ -50,6 +50,17 @@ pub async fn by_size_or_time(
 }
 // ANCHOR_END: chunks_timeout
 
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    // (seconds since the previous event, event)
+    let schedule = vec![(0, 1), (0, 2), (1, 3), (1, 4), (5, 5)];
+    let emitted = by_size_or_time(schedule, 2, Duration::from_secs(3)).await;
+    println!("max 2, window 3 s, events at 0, 0, 1, 2, 7 s: {emitted:?}");
+    let lone = vec![(1, 1), (10, 2)];
+    let emitted = by_size_or_time(lone, 100, Duration::from_secs(3)).await;
+    println!("max 100, window 3 s, events at 1, 11 s:      {emitted:?}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

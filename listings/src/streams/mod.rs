@@ -16,6 +16,11 @@ pub mod two_traits;
 /// The program listings of this chapter, runnable by name.
 pub const PROGRAMS: &[Program] = &[
     Program {
+        name: "batching",
+        chapter: "streams",
+        run: batching::main,
+    },
+    Program {
         name: "buffering",
         chapter: "streams",
         run: buffering::main,
