@@ -10,19 +10,30 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep};
 
-/// Sends `count` items as fast as the channel lets it, and returns the time
-/// at which each `send` completed.
-pub async fn produce(tx: mpsc::Sender<u32>, count: u32) -> Vec<Duration> {
+/// One completed send: how many free places the buffer had just before it,
+/// and when it completed.
+#[derive(Debug, PartialEq)]
+pub struct Sent {
+    pub free_before: usize,
+    pub at: Duration,
+}
+
+/// Sends `count` items as fast as the channel lets it.
+pub async fn produce(tx: mpsc::Sender<u32>, count: u32) -> Vec<Sent> {
     let start = Instant::now();
-    let mut sent_at = Vec::new();
+    let mut sent = Vec::new();
     for item in 0..count {
+        let free_before = tx.capacity();
         // While the buffer is full, this `.await` parks the producer task
         // until the consumer takes an item out. The error case is only for a
         // consumer that has gone away.
         tx.send(item).await.expect("the consumer is still running");
-        sent_at.push(start.elapsed());
+        sent.push(Sent {
+            free_before,
+            at: start.elapsed(),
+        });
     }
-    sent_at
+    sent
 }
 
 /// Takes one second of (simulated) work per item.
@@ -54,10 +65,13 @@ pub async fn main() {
 
     let consumer = tokio::spawn(consume_slowly(rx));
     let heartbeat = tokio::spawn(heartbeat(ticks.clone()));
-    let sent_at = produce(tx, 6).await;
+    let sent = produce(tx, 6).await;
 
-    for (item, at) in sent_at.iter().enumerate() {
-        println!("item {item} sent at {:.1}s", at.as_secs_f64());
+    for (item, Sent { free_before, at }) in sent.iter().enumerate() {
+        println!(
+            "item {item}: {free_before} free before the send, sent at {:.1}s",
+            at.as_secs_f64()
+        );
     }
     println!(
         "heartbeat ticks while the producer waited: {}",
@@ -79,16 +93,16 @@ mod tests {
         let consumer = tokio::spawn(consume_slowly(rx));
         let heartbeat = tokio::spawn(heartbeat(ticks.clone()));
 
-        let sent_at = produce(tx, 6).await;
+        let sent = produce(tx, 6).await;
 
-        // Two items fill the buffer and a third is already in the consumer's
-        // hands, so three sends complete at once. After that, each send waits
-        // for the consumer to take the next item: one per second.
-        let secs = |s: u64| Duration::from_secs(s);
-        assert_eq!(
-            sent_at,
-            [secs(0), secs(0), secs(0), secs(1), secs(2), secs(3)]
-        );
+        // Items 0 and 1 fill the buffer. The send of item 2 finds it full and
+        // waits, but only until the consumer task first runs and takes item 0,
+        // still at 0 s. After that, each send waits for the consumer to take
+        // the next item: one per second.
+        let sent_at: Vec<u64> = sent.iter().map(|s| s.at.as_secs()).collect();
+        assert_eq!(sent_at, [0, 0, 0, 1, 2, 3]);
+        let free_before: Vec<usize> = sent.iter().map(|s| s.free_before).collect();
+        assert_eq!(free_before, [2, 1, 0, 0, 0, 0]);
         // Meanwhile another task on the same thread ticked at 0.4 s, 0.8 s, ...,
         // 2.8 s: the waiting producer did not hold the thread.
         assert_eq!(ticks.load(Ordering::Relaxed), 7);
@@ -96,5 +110,17 @@ mod tests {
 
         // Nothing was dropped or reordered.
         assert_eq!(consumer.await.unwrap(), [0, 1, 2, 3, 4, 5]);
+    }
+
+    #[tokio::test]
+    async fn two_items_fill_a_buffer_of_two() {
+        let (tx, _rx) = mpsc::channel(2);
+        tx.send(0).await.unwrap();
+        tx.send(1).await.unwrap();
+        // Nobody has taken anything yet: there is no room for item 2.
+        assert!(matches!(
+            tx.try_send(2),
+            Err(mpsc::error::TrySendError::Full(2))
+        ));
     }
 }

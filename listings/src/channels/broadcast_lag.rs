@@ -67,6 +67,17 @@ pub async fn publish_bursts(events: broadcast::Sender<u32>) {
 }
 // ANCHOR_END: publisher
 
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    let (tx, _) = broadcast::channel(4);
+    let naive = tokio::spawn(subscriber_gives_up(tx.subscribe()));
+    let careful = tokio::spawn(subscriber_recovers(tx.subscribe()));
+    publish_bursts(tx).await;
+    println!("naive subscriber handled: {:?}", naive.await.unwrap());
+    let Report { handled, missed } = careful.await.unwrap();
+    println!("careful subscriber handled: {handled:?}, missed: {missed}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

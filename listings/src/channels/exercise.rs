@@ -275,6 +275,17 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_queue_without_workers_refuses_jobs_and_gives_the_input_back() {
+        // With no worker, nobody holds the receiver: the channel is closed
+        // from the start, and no job could ever run. `submit` must say so
+        // at once instead of handing out a result that never comes.
+        let queue = WorkQueue::start(4, 0);
+        let refused = timeout(LIMIT, queue.submit(5)).await.expect("no waiting");
+        assert_eq!(refused.unwrap_err(), Closed(5));
+        assert_eq!(queue.try_submit(6).unwrap_err(), TrySubmitError::Closed(6));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_submitter_that_stops_waiting_does_not_break_the_queue() {
         let queue = WorkQueue::start(4, 1);
         let abandoned = queue.submit(500).await.unwrap();

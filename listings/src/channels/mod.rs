@@ -20,8 +20,33 @@ pub const PROGRAMS: &[Program] = &[
         run: backpressure::main,
     },
     Program {
+        name: "broadcast_lag",
+        chapter: "channels",
+        run: broadcast_lag::main,
+    },
+    Program {
+        name: "mpsc_tools",
+        chapter: "channels",
+        run: mpsc_tools::main,
+    },
+    Program {
+        name: "oneshot_reply",
+        chapter: "channels",
+        run: oneshot_reply::main,
+    },
+    Program {
+        name: "recv_none",
+        chapter: "channels",
+        run: recv_none::main,
+    },
+    Program {
         name: "unbounded_growth",
         chapter: "channels",
         run: unbounded_growth::main,
+    },
+    Program {
+        name: "watch_config",
+        chapter: "channels",
+        run: watch_config::main,
     },
 ];

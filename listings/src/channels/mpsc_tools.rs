@@ -90,6 +90,38 @@ pub async fn batches(mut rx: mpsc::Receiver<u32>, max_batch: usize) -> Vec<Vec<u
 }
 // ANCHOR_END: recv_many
 
+/// Runs a forwarder (`forward_reserved` if `reserve`, else `forward_naive`)
+/// against a full channel of capacity 1 and a shutdown that comes after a
+/// second, and describes what is where afterwards.
+async fn forward_into_a_full_channel(reserve: bool) -> String {
+    let (tx, mut rx) = mpsc::channel(1);
+    tx.send(0).await.unwrap(); // the job that was there before
+    let mut backlog = VecDeque::from([1, 2, 3]);
+    let shutdown = tokio::time::sleep(std::time::Duration::from_secs(1));
+    let forwarded = if reserve {
+        forward_reserved(&mut backlog, &tx, shutdown).await
+    } else {
+        forward_naive(&mut backlog, &tx, shutdown).await
+    };
+    let mut channel = Vec::new();
+    while let Ok(job) = rx.try_recv() {
+        channel.push(job);
+    }
+    format!("forwarded: {forwarded}, backlog: {backlog:?}, channel: {channel:?}")
+}
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    println!(
+        "forward_naive:    {}",
+        forward_into_a_full_channel(false).await
+    );
+    println!(
+        "forward_reserved: {}",
+        forward_into_a_full_channel(true).await
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

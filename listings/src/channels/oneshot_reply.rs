@@ -50,6 +50,23 @@ pub async fn square(
 }
 // ANCHOR_END: client
 
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    let (tx, rx) = mpsc::channel(8);
+    let server = tokio::spawn(serve(rx, Duration::from_secs(1)));
+    let start = tokio::time::Instant::now();
+    let impatient = square(&tx, 3, Duration::from_millis(100)).await;
+    println!("3 squared, 100 ms of patience: {impatient:?}");
+    let patient = square(&tx, 4, Duration::from_secs(5)).await;
+    println!(
+        "4 squared, 5 s of patience: {patient:?} at {:.1}s",
+        start.elapsed().as_secs_f64()
+    );
+    drop(tx);
+    let ended = server.await;
+    println!("server ended without panicking: {}", ended.is_ok());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

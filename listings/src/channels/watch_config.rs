@@ -32,17 +32,67 @@ pub async fn apply_configs(mut config: watch::Receiver<Config>) -> Vec<u32> {
 }
 // ANCHOR_END: config
 
+// ANCHOR: wait_for
+/// Waits until the configuration allows at least `needed` connections, and
+/// returns the version that does, or `None` if the sender goes away first.
+pub async fn wait_for_room(
+    mut config: watch::Receiver<Config>,
+    needed: usize,
+) -> Option<u32> {
+    // `wait_for` tests the current value first (seen or not), then each new
+    // value it notices, and returns the first that passes. The `Ref` it
+    // gives holds the read lock: copy out what you need, right away.
+    let config = config
+        .wait_for(|c| c.max_connections >= needed)
+        .await
+        .ok()?;
+    Some(config.version)
+}
+// ANCHOR_END: wait_for
+
+/// Version `version` of the configuration, with room for 10 connections a
+/// version.
+pub fn config(version: u32) -> Config {
+    Config {
+        version,
+        max_connections: 10 * version as usize,
+    }
+}
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+// ANCHOR: main
+pub async fn main() {
+    let (tx, rx) = watch::channel(config(1));
+    let applier = tokio::spawn(apply_configs(rx));
+    let waiter = tokio::spawn(wait_for_room(tx.subscribe(), 50));
+
+    // Three updates in a row, before the other tasks get to run.
+    for version in 2..=4 {
+        tx.send(config(version)).unwrap();
+    }
+    sleep(Duration::from_millis(500)).await;
+    // Two more while the applier is busy applying version 4.
+    for version in 5..=6 {
+        tx.send(config(version)).unwrap();
+    }
+    sleep(Duration::from_secs(5)).await;
+    drop(tx);
+
+    println!(
+        "sent versions 2 to 6, applied: {:?}",
+        applier.await.unwrap()
+    );
+    println!(
+        "first version seen with room for 50: {:?}",
+        waiter.await.unwrap()
+    );
+}
+// ANCHOR_END: main
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use tokio::time::timeout;
-
-    fn config(version: u32) -> Config {
-        Config {
-            version,
-            max_connections: 10 * version as usize,
-        }
-    }
 
     #[tokio::test(start_paused = true)]
     async fn quick_updates_are_coalesced_into_the_latest() {
@@ -108,5 +158,38 @@ mod tests {
 
         // A receiver subscribed later sees the stored value.
         assert_eq!(tx.subscribe().borrow().version, 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn wait_for_tests_the_current_value_first() {
+        let (tx, rx) = watch::channel(config(5));
+        assert_eq!(wait_for_room(rx, 50).await, Some(5));
+        drop(tx);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn wait_for_returns_the_first_value_it_sees_that_passes() {
+        let (tx, rx) = watch::channel(config(1));
+        let waiter = tokio::spawn(wait_for_room(rx, 50));
+        tokio::task::yield_now().await;
+        tx.send(config(5)).unwrap();
+        tx.send(config(6)).unwrap();
+        // Version 5 was replaced before the waiter looked.
+        assert_eq!(waiter.await.unwrap(), Some(6));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn wait_for_gives_up_when_the_sender_is_gone() {
+        let (tx, rx) = watch::channel(config(1));
+        let waiter = tokio::spawn(wait_for_room(rx, 50));
+        tx.send(config(2)).unwrap();
+        drop(tx);
+        assert_eq!(
+            timeout(Duration::from_secs(60), waiter)
+                .await
+                .unwrap()
+                .unwrap(),
+            None
+        );
     }
 }

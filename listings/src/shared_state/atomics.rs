@@ -32,24 +32,65 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::{Arc, Barrier};
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn no_update_is_lost_across_threads() {
-        let metrics = Arc::new(Metrics::default());
-        let tasks: Vec<_> = (0..8)
+    const TASKS: usize = 4;
+    const ROUNDS: u64 = 100_000;
+    const TRIALS: usize = 5;
+
+    /// Calls `record` from `TASKS` tasks at once and returns the number of
+    /// calls made. A lost update needs two threads inside `record` at the
+    /// same moment, so this makes sure the calls overlap, on any machine:
+    /// - the runtime has four worker threads, pinned, whatever the cores;
+    /// - a std `Barrier` blocks each worker thread until all the tasks have
+    ///   reached it, so they start on four threads at once;
+    /// - no task stops before every task has made `ROUNDS` calls, so each
+    ///   one is still calling while the others run, even when the OS runs
+    ///   the threads one at a time and switches between them.
+    ///
+    /// The loops have no `.await`: each task keeps its thread to the end.
+    async fn call_together(record: impl Fn() + Send + Sync + 'static) -> u64 {
+        let record = Arc::new(record);
+        let start_line = Arc::new(Barrier::new(TASKS));
+        let finished = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..TASKS)
             .map(|_| {
-                let metrics = metrics.clone();
+                let record = record.clone();
+                let start_line = start_line.clone();
+                let finished = finished.clone();
                 tokio::spawn(async move {
-                    for _ in 0..1000 {
-                        metrics.record(512);
+                    start_line.wait();
+                    let mut calls = 0;
+                    while finished.load(Ordering::Relaxed) < TASKS {
+                        record();
+                        calls += 1;
+                        if calls == ROUNDS {
+                            finished.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
+                    calls
                 })
             })
             .collect();
+        let mut calls = 0;
         for task in tasks {
-            task.await.unwrap();
+            calls += task.await.unwrap();
         }
-        assert_eq!(metrics.snapshot(), (8000, 8000 * 512));
+        calls
+    }
+
+    // Several trials, because one trial can, rarely, miss a lost update.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_update_is_lost_across_threads() {
+        for trial in 0..TRIALS {
+            let metrics = Arc::new(Metrics::default());
+            let calls = call_together({
+                let metrics = metrics.clone();
+                move || metrics.record(512)
+            })
+            .await;
+            assert_eq!(metrics.snapshot(), (calls, calls * 512), "trial {trial}");
+        }
     }
 }

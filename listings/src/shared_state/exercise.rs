@@ -75,7 +75,7 @@ pub mod solution {
         {
             // Short critical section: find or create the key's cell, clone
             // the `Arc`, release the map's lock. The std Mutex is never held
-            // across an `.await`, so loads of different keys run in parallel.
+            // across an `.await`, so loads of different keys run concurrently.
             let cell = {
                 let mut entries = self.entries.lock().unwrap();
                 entries.entry(key).or_default().clone()

@@ -14,4 +14,15 @@ pub mod std_mutex;
 pub mod tokio_mutex;
 
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[];
+pub const PROGRAMS: &[Program] = &[
+    Program {
+        name: "notify",
+        chapter: "shared-state",
+        run: notify::main,
+    },
+    Program {
+        name: "tokio_mutex",
+        chapter: "shared-state",
+        run: tokio_mutex::main,
+    },
+];

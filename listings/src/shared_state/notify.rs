@@ -3,8 +3,10 @@
 // "look again".
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use tokio::sync::Notify;
+use tokio::time::timeout;
 
 // ANCHOR: mailbox
 pub struct Mailbox<T> {
@@ -49,12 +51,46 @@ impl<T> Default for Mailbox<T> {
     }
 }
 
+// ANCHOR: replay
+/// Replays, one step at a time, the interleaving `take` must survive: a
+/// `put` between `take`'s look and its wait. Returns what `take` gets, or
+/// `None` if it would still be waiting a (virtual) minute later.
+pub async fn replay_the_race() -> Option<&'static str> {
+    let mailbox = Mailbox::new();
+    // `take`, first step: look. The slot is empty.
+    assert!(mailbox.slot.lock().unwrap().take().is_none());
+    // Another thread's `put` lands now, while nobody waits.
+    mailbox.put("parcel");
+    // `take`, second step: wait, then look again.
+    let waited = timeout(Duration::from_secs(60), mailbox.filled.notified()).await;
+    waited.ok()?;
+    mailbox.slot.lock().unwrap().take()
+}
+// ANCHOR_END: replay
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    match replay_the_race().await {
+        Some(value) => println!("take got {value:?}"),
+        None => println!("take still waiting after 60s"),
+    }
+    // What the wait would see if `put` used `notify_waiters`, which wakes
+    // only the tasks already waiting and stores nothing:
+    let notify = Notify::new();
+    notify.notify_waiters();
+    match timeout(Duration::from_secs(60), notify.notified()).await {
+        Ok(()) => println!("after notify_waiters, a later wait returns"),
+        Err(_) => {
+            println!("after notify_waiters, a later wait is still waiting after 60s")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::Arc;
-    use std::time::Duration;
-    use tokio::time::{Instant, sleep, timeout};
+    use tokio::time::{Instant, sleep};
 
     #[tokio::test(start_paused = true)]
     async fn take_waits_for_put() {
@@ -76,6 +112,11 @@ mod tests {
         mailbox.put(1);
         mailbox.put(2);
         assert_eq!(timeout(Duration::from_secs(1), mailbox.take()).await, Ok(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_put_between_the_look_and_the_wait_is_not_lost() {
+        assert_eq!(replay_the_race().await, Some("parcel"));
     }
 
     #[tokio::test(start_paused = true)]

@@ -58,25 +58,69 @@ impl HitCounter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Barrier;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn many_tasks_on_many_threads_lose_no_update() {
-        let counter = HitCounter::default();
-        let tasks: Vec<_> = (0..8)
+    const TASKS: usize = 4;
+    const ROUNDS: u64 = 20_000;
+    const TRIALS: usize = 5;
+
+    /// Calls `record` from `TASKS` tasks at once and returns the number of
+    /// calls made. A lost update needs two threads inside `record` at the
+    /// same moment, so this makes sure the calls overlap, on any machine:
+    /// - the runtime has four worker threads, pinned, whatever the cores;
+    /// - a std `Barrier` blocks each worker thread until all the tasks have
+    ///   reached it, so they start on four threads at once;
+    /// - no task stops before every task has made `ROUNDS` calls, so each
+    ///   one is still calling while the others run, even when the OS runs
+    ///   the threads one at a time and switches between them.
+    ///
+    /// The loops have no `.await`: each task keeps its thread to the end.
+    async fn call_together(record: impl Fn() + Send + Sync + 'static) -> u64 {
+        let record = Arc::new(record);
+        let start_line = Arc::new(Barrier::new(TASKS));
+        let finished = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..TASKS)
             .map(|_| {
-                let counter = counter.clone();
+                let record = record.clone();
+                let start_line = start_line.clone();
+                let finished = finished.clone();
                 tokio::spawn(async move {
-                    for _ in 0..1000 {
-                        counter.record("/");
+                    start_line.wait();
+                    let mut calls = 0;
+                    while finished.load(Ordering::Relaxed) < TASKS {
+                        record();
+                        calls += 1;
+                        if calls == ROUNDS {
+                            finished.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
+                    calls
                 })
             })
             .collect();
+        let mut calls = 0;
         for task in tasks {
-            task.await.unwrap();
+            calls += task.await.unwrap();
         }
-        assert_eq!(counter.hits("/"), 8000);
-        assert_eq!(counter.hits("/about"), 0);
+        calls
+    }
+
+    // Several trials, because one trial can, rarely, miss a lost update.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn many_tasks_on_many_threads_lose_no_update() {
+        for trial in 0..TRIALS {
+            let counter = HitCounter::default();
+            let calls = call_together({
+                let counter = counter.clone();
+                move || {
+                    counter.record("/");
+                }
+            })
+            .await;
+            assert_eq!(counter.hits("/"), calls, "trial {trial}");
+            assert_eq!(counter.hits("/about"), 0);
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream};
 use tokio::sync::Mutex;
 use tokio::time::sleep;
 
@@ -77,10 +77,63 @@ pub async fn withdraw(balance: &Mutex<u64>, amount: u64) -> u64 {
 }
 // ANCHOR_END: reentrant_fixed
 
+/// The same record, but the lock is taken anew for each field, so it is
+/// not held across the pauses between fields.
+pub async fn write_record_locking_per_field(
+    log: &SharedLog<DuplexStream>,
+    fields: &[&str],
+) {
+    for field in fields {
+        log.writer
+            .lock()
+            .await
+            .write_all(format!("{field} ").as_bytes())
+            .await
+            .unwrap();
+        sleep(Duration::from_millis(10)).await;
+    }
+    log.writer.lock().await.write_all(b"\n").await.unwrap();
+}
+
+/// Three tasks write a record each through `write`; returns the log's lines.
+async fn three_records<F>(
+    write: impl Fn(SharedLog<DuplexStream>, &'static str) -> F,
+) -> Vec<String>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let (writer, mut reader) = tokio::io::duplex(4096);
+    let log = SharedLog::new(writer);
+    let tasks: Vec<_> = ["a", "b", "c"]
+        .into_iter()
+        .map(|name| tokio::spawn(write(log.clone(), name)))
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    drop(log);
+    let mut text = String::new();
+    reader.read_to_string(&mut text).await.unwrap();
+    text.lines().map(String::from).collect()
+}
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    let whole = three_records(|log, name| async move {
+        log.write_record(&[name, "1", "2", "3"]).await.unwrap();
+    })
+    .await;
+    println!("lock held for the whole record: {whole:?}");
+    let mixed = three_records(|log, name| async move {
+        write_record_locking_per_field(&log, &[name, "1", "2", "3"]).await;
+    })
+    .await;
+    println!("lock taken for each field:      {mixed:?}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::AsyncReadExt;
     use tokio::time::timeout;
 
     #[tokio::test(start_paused = true)]
@@ -108,24 +161,6 @@ mod tests {
         assert_eq!(lines, ["a 1 2 3", "b 1 2 3", "c 1 2 3"]);
     }
 
-    /// The same record, but the lock is taken anew for each field, so it is
-    /// not held across the pauses between fields.
-    async fn write_record_locking_per_field(
-        log: &SharedLog<tokio::io::DuplexStream>,
-        fields: &[&str],
-    ) {
-        for field in fields {
-            log.writer
-                .lock()
-                .await
-                .write_all(format!("{field} ").as_bytes())
-                .await
-                .unwrap();
-            sleep(Duration::from_millis(10)).await;
-        }
-        log.writer.lock().await.write_all(b"\n").await.unwrap();
-    }
-
     #[tokio::test(start_paused = true)]
     async fn a_lock_released_between_fields_lets_records_interleave() {
         let (writer, mut reader) = tokio::io::duplex(4096);
@@ -146,7 +181,8 @@ mod tests {
 
         let mut text = String::new();
         reader.read_to_string(&mut text).await.unwrap();
-        // The fields of the three records are shuffled together.
+        // The fields of the three records are shuffled together, and the
+        // three newlines come last: one line, then two empty ones.
         assert_eq!(text, "a b c 1 1 1 2 2 2 3 3 3 \n\n\n");
     }
 

@@ -50,42 +50,16 @@ pub async fn by_size_or_time(
 }
 // ANCHOR_END: chunks_timeout
 
-// ANCHOR: naive
-/// The batcher people write by hand first. Looks right; the timer is wrong.
-pub async fn by_size_or_time_naive(
-    mut rx: mpsc::Receiver<u32>,
-    max: usize,
-    window: Duration,
-) -> Vec<(Vec<u32>, u64)> {
-    let start = Instant::now();
-    let mut batch = Vec::new();
-    let mut emitted = Vec::new();
-    loop {
-        tokio::select! {
-            event = rx.recv() => match event {
-                Some(event) => {
-                    batch.push(event);
-                    if batch.len() == max {
-                        let batch = std::mem::take(&mut batch);
-                        emitted.push((batch, start.elapsed().as_secs()));
-                    }
-                }
-                None => break,
-            },
-            // A new `sleep` on every turn of the loop: each event that
-            // arrives starts the window again.
-            () = tokio::time::sleep(window), if !batch.is_empty() => {
-                let batch = std::mem::take(&mut batch);
-                emitted.push((batch, start.elapsed().as_secs()));
-            }
-        }
-    }
-    if !batch.is_empty() {
-        emitted.push((batch, start.elapsed().as_secs()));
-    }
-    emitted
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    // (seconds since the previous event, event)
+    let schedule = vec![(0, 1), (0, 2), (1, 3), (1, 4), (5, 5)];
+    let emitted = by_size_or_time(schedule, 2, Duration::from_secs(3)).await;
+    println!("max 2, window 3 s, events at 0, 0, 1, 2, 7 s: {emitted:?}");
+    let lone = vec![(1, 1), (10, 2)];
+    let emitted = by_size_or_time(lone, 100, Duration::from_secs(3)).await;
+    println!("max 100, window 3 s, events at 1, 11 s:      {emitted:?}");
 }
-// ANCHOR_END: naive
 
 #[cfg(test)]
 mod tests {
@@ -129,16 +103,6 @@ mod tests {
             }
         });
         rx
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn the_naive_batcher_never_flushes_a_steady_trickle_by_time() {
-        let emitted =
-            by_size_or_time_naive(steady_trickle(), 100, Duration::from_secs(5))
-                .await;
-        // A 5 s window, and yet one batch of everything after 20 s: every
-        // event restarted the timer.
-        assert_eq!(emitted, [((0..10).collect::<Vec<_>>(), 20)]);
     }
 
     #[tokio::test(start_paused = true)]

@@ -56,6 +56,37 @@ pub fn parse_all(
 }
 // ANCHOR_END: try_stream
 
+// ANCHOR: unfold
+/// One page of results, as a paginated API returns it: the items, and the
+/// cursor of the next page if there is one.
+pub struct Page {
+    pub items: Vec<u32>,
+    pub next: Option<u32>,
+}
+
+/// Stands in for a request that takes a second: seven items in all, three
+/// to a page, starting at `cursor`.
+pub async fn fetch_page(cursor: u32) -> Page {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let end = (cursor + 3).min(7);
+    Page {
+        items: (cursor..end).collect(),
+        next: (end < 7).then_some(end),
+    }
+}
+
+/// Every page, each fetched only when the consumer asks for it.
+pub fn pages() -> impl Stream<Item = Vec<u32>> {
+    // `unfold(state, f)`: `f` takes the state and returns a future of
+    // `Some((item, next_state))`, or `None` to end the stream. The state
+    // is the cursor of the page to fetch, or `None` after the last page.
+    futures::stream::unfold(Some(0), |cursor| async move {
+        let page = fetch_page(cursor?).await; // no cursor: the stream ends
+        Some((page.items, page.next))
+    })
+}
+// ANCHOR_END: unfold
+
 // ANCHOR: pinned
 /// Collects a `!Unpin` stream by hand, pinning it first.
 pub async fn collect_countdown(from: u32) -> Vec<u32> {
@@ -132,5 +163,36 @@ mod tests {
         assert_eq!(boxed.next().await, Some(2));
         assert_eq!(boxed.next().await, Some(1));
         assert_eq!(boxed.next().await, None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unfold_fetches_each_page_when_asked() {
+        let start = tokio::time::Instant::now();
+        let mut pages = std::pin::pin!(pages());
+        let mut seen = Vec::new();
+        while let Some(page) = pages.next().await {
+            seen.push((page, start.elapsed().as_secs()));
+        }
+        assert_eq!(seen, [(vec![0, 1, 2], 1), (vec![3, 4, 5], 2), (vec![6], 3)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unfold_fetches_the_next_page_only_when_asked() {
+        let mut pages = std::pin::pin!(pages());
+        assert_eq!(pages.next().await, Some(vec![0, 1, 2]));
+        // A consumer that takes its time: nothing is fetched meanwhile.
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let asked = tokio::time::Instant::now();
+        assert_eq!(pages.next().await, Some(vec![3, 4, 5]));
+        assert_eq!(asked.elapsed(), Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unfold_fetches_nothing_that_is_not_asked_for() {
+        let start = tokio::time::Instant::now();
+        let first: Vec<Vec<u32>> = pages().take(1).collect().await;
+        assert_eq!(first, [vec![0, 1, 2]]);
+        // One page, one second: the second page was never requested.
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
     }
 }

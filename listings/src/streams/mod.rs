@@ -14,8 +14,20 @@ pub mod timing;
 pub mod two_traits;
 
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[Program {
-    name: "buffering",
-    chapter: "streams",
-    run: buffering::main,
-}];
+pub const PROGRAMS: &[Program] = &[
+    Program {
+        name: "batching",
+        chapter: "streams",
+        run: batching::main,
+    },
+    Program {
+        name: "buffering",
+        chapter: "streams",
+        run: buffering::main,
+    },
+    Program {
+        name: "timing",
+        chapter: "streams",
+        run: timing::main,
+    },
+];

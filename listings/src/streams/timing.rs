@@ -36,6 +36,25 @@ pub async fn watch_for_silence(
     seen
 }
 
+/// The same watch, with `timeout_repeating`: an `Err(Elapsed)` for every
+/// `period` of silence, not just the first.
+pub async fn watch_for_silence_repeating(
+    delays: Vec<u64>,
+    period: Duration,
+) -> Vec<(Option<u64>, u64)> {
+    let start = Instant::now();
+    // `interval_at` puts the first tick one period from now; a plain
+    // `interval` ticks at once, which would report a silence at 0 s.
+    let ticks = tokio::time::interval_at(start + period, period);
+    let watched = readings(delays).timeout_repeating(ticks);
+    let mut watched = std::pin::pin!(watched);
+    let mut seen = Vec::new();
+    while let Some(item) = watched.next().await {
+        seen.push((item.ok(), start.elapsed().as_secs()));
+    }
+    seen
+}
+
 /// The second at which each item came out of `throttle(period)`.
 pub async fn throttled(delays: Vec<u64>, period: Duration) -> Vec<(u64, u64)> {
     let start = Instant::now();
@@ -50,6 +69,22 @@ pub async fn throttled(delays: Vec<u64>, period: Duration) -> Vec<(u64, u64)> {
     seen
 }
 // ANCHOR_END: timing
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    // Readings at 1 s, 2 s and 7 s: a silence of 5 s before the last.
+    let delays = vec![1, 1, 5];
+    let seen = watch_for_silence(delays.clone(), Duration::from_secs(2)).await;
+    println!("timeout(2 s):           {seen:?}");
+    let seen = watch_for_silence_repeating(delays, Duration::from_secs(2)).await;
+    println!("timeout_repeating(2 s): {seen:?}");
+    // Four readings ready at once, throttled to one every 2 s.
+    let seen = throttled(vec![0, 0, 0, 0], Duration::from_secs(2)).await;
+    println!("throttle(2 s), all ready at 0 s: {seen:?}");
+    // A source that works 3 s per reading, and only while it is polled.
+    let seen = throttled(vec![3, 3], Duration::from_secs(2)).await;
+    println!("throttle(2 s), 3 s per reading:  {seen:?}");
+}
 
 #[cfg(test)]
 mod tests {
@@ -109,5 +144,32 @@ mod tests {
         // A 10 s gap with a 3 s limit: one timeout (at 3 s), not three.
         let seen = watch_for_silence(vec![10], Duration::from_secs(3)).await;
         assert_eq!(seen, [(None, 3), (Some(0), 10)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timeout_repeating_reports_every_period_of_silence() {
+        let seen =
+            watch_for_silence_repeating(vec![1, 1, 5], Duration::from_secs(2)).await;
+        // Silence from 2 s to 7 s: errors at 4 s and 6 s, then the reading.
+        assert_eq!(
+            seen,
+            [
+                (Some(0), 1),
+                (Some(1), 2),
+                (None, 4),
+                (None, 6),
+                (Some(2), 7)
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_plain_interval_reports_a_silence_at_once() {
+        let start = Instant::now();
+        let ticks = tokio::time::interval(Duration::from_secs(2));
+        let watched = readings(vec![1]).timeout_repeating(ticks);
+        let mut watched = std::pin::pin!(watched);
+        assert!(watched.next().await.unwrap().is_err());
+        assert_eq!(start.elapsed(), Duration::ZERO);
     }
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 // Import the one whose methods you call most...
 use tokio_stream::StreamExt;
 
-/// Fetches each id with at most two lookups in flight, and gives up on the
-/// whole stream if it goes quiet for longer than `idle_limit`.
+/// Fetches each id with at most two lookups in flight, and reports with an
+/// `Err` item each time the stream goes quiet for longer than `idle_limit`.
 pub async fn lookups(
     ids: Vec<u32>,
     idle_limit: Duration,
@@ -54,8 +54,10 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_tokio_stream_timeout_reports_a_quiet_stream() {
-        // Every response takes 1 s, longer than the 500 ms limit: each item
-        // is preceded by one timeout error, and then still arrives.
+        // Both lookups run at once and take 1 s, longer than the 500 ms
+        // limit: the silence before the first response is reported once,
+        // at 0.5 s. The second response is ready at the same instant as the
+        // first, so no silence, and no error, comes between them.
         let results = lookups(vec![1, 2], Duration::from_millis(500)).await;
         assert_eq!(
             results,
