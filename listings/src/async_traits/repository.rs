@@ -390,6 +390,37 @@ mod tests {
         assert!(!dir_path.exists(), "the temporary directory is gone");
     }
 
+    // A real thread holds the database's lock, as a slow disk would. The
+    // test's own task must keep running meanwhile: it is the one that tells
+    // the thread to let go. Had `all` run SQLite on the worker thread, this
+    // one-thread runtime would be stuck until the thread's 5 s watchdog.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_slow_database_does_not_block_the_runtime() {
+        let repo = Arc::new(SqliteUsers::open_in_memory().await.unwrap());
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (locked, is_locked) = std::sync::mpsc::channel::<()>();
+        let connection = Arc::clone(&repo.connection);
+        let holder = std::thread::spawn(move || {
+            let _guard = connection.lock().unwrap();
+            locked.send(()).unwrap();
+            released.recv_timeout(std::time::Duration::from_secs(5))
+        });
+        is_locked.recv().unwrap();
+
+        let listing = tokio::spawn({
+            let repo = Arc::clone(&repo);
+            async move { repo.all().await }
+        });
+        // Let the spawned task start its query and wait for the lock.
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        // Fails only if the thread gave up waiting: see the comment above.
+        let _ = release.send(());
+        assert!(holder.join().unwrap().is_ok(), "the runtime was blocked");
+        assert_eq!(listing.await.unwrap().unwrap(), []);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn repository_calls_can_run_in_spawned_tasks() {
         let dir = TempDir::new().unwrap();
