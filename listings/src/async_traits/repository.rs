@@ -269,107 +269,160 @@ pub async fn main() {
 }
 // ANCHOR_END: main
 
+// ANCHOR: contract
+/// What every `UserRepository` must do, written once, generic over the
+/// implementation. `contract_tests!` below runs each check against each
+/// implementation.
+#[cfg(test)]
+mod contract {
+    use super::*;
+
+    pub async fn ids_count_up_from_one<R: UserRepository>(repo: &R) {
+        assert_eq!(repo.add("ada").await.unwrap().id, 1);
+        assert_eq!(repo.add("grace").await.unwrap().id, 2);
+    }
+
+    pub async fn get_finds_what_add_stored<R: UserRepository>(repo: &R) {
+        let ada = repo.add("ada").await.unwrap();
+        assert_eq!(repo.get(ada.id).await.unwrap(), Some(ada));
+        assert_eq!(repo.get(99).await.unwrap(), None);
+    }
+
+    pub async fn a_taken_name_is_refused_and_nothing_changes<R: UserRepository>(
+        repo: &R,
+    ) {
+        let ada = repo.add("ada").await.unwrap();
+        let again = repo.add("ada").await;
+        assert_eq!(again, Err(RepoError::NameTaken("ada".to_string())));
+        assert_eq!(repo.all().await.unwrap(), [ada]);
+    }
+
+    pub async fn all_lists_users_in_id_order<R: UserRepository>(repo: &R) {
+        for name in ["carol", "alice", "bob"] {
+            repo.add(name).await.unwrap();
+        }
+        let names: Vec<String> = repo
+            .all()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
+        assert_eq!(names, ["carol", "alice", "bob"]);
+    }
+
+    pub async fn concurrent_adds_all_land<R: UserRepository>(repo: &R) {
+        let names: Vec<String> = (0..20).map(|n| format!("user{n}")).collect();
+        let added =
+            futures::future::join_all(names.iter().map(|name| repo.add(name))).await;
+        let mut ids: Vec<u64> =
+            added.into_iter().map(|user| user.unwrap().id).collect();
+        ids.sort();
+        assert_eq!(ids, (1..=20).collect::<Vec<u64>>());
+        assert_eq!(repo.all().await.unwrap().len(), 20);
+    }
+}
+
+/// One test per check and per implementation. Each test gets a fresh
+/// repository; the SQLite one lives in a temporary directory that is
+/// deleted when the test ends.
+#[cfg(test)]
+macro_rules! contract_tests {
+    ($($check:ident),* $(,)?) => {
+        mod in_memory {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    contract::$check(&InMemoryUsers::default()).await;
+                }
+            )*
+        }
+
+        mod sqlite {
+            use super::*;
+            use tempfile::TempDir;
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let dir = TempDir::new().unwrap();
+                    let repo = SqliteUsers::open(dir.path().join("users.db"))
+                        .await
+                        .unwrap();
+                    contract::$check(&repo).await;
+                }
+            )*
+        }
+    };
+}
+
+#[cfg(test)]
+contract_tests!(
+    ids_count_up_from_one,
+    get_finds_what_add_stored,
+    a_taken_name_is_refused_and_nothing_changes,
+    all_lists_users_in_id_order,
+    concurrent_adds_all_land,
+);
+// ANCHOR_END: contract
+
+// ANCHOR: double
+/// A test double: a stand-in for the real repository that answers
+/// `add` with whatever the test scripted, and records what it was asked.
+/// It lets a test reach the path that no working database takes.
+#[cfg(test)]
+struct ScriptedUsers {
+    answer: Result<User, RepoError>,
+    asked: Mutex<Vec<String>>,
+}
+
+#[cfg(test)]
+impl ScriptedUsers {
+    fn answering(answer: Result<User, RepoError>) -> Self {
+        ScriptedUsers {
+            answer,
+            asked: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+#[cfg(test)]
+impl UserRepository for ScriptedUsers {
+    async fn add(&self, name: &str) -> Result<User, RepoError> {
+        self.asked.lock().unwrap().push(name.to_string());
+        self.answer.clone()
+    }
+
+    // `sign_up` never reads; a double implements only what is used, and
+    // fails loudly if that changes.
+    async fn get(&self, _id: u64) -> Result<Option<User>, RepoError> {
+        unimplemented!("sign_up does not read users")
+    }
+
+    async fn all(&self) -> Result<Vec<User>, RepoError> {
+        unimplemented!("sign_up does not list users")
+    }
+}
+
+#[tokio::test]
+async fn a_storage_failure_asks_the_user_to_try_later() {
+    let disk_full = RepoError::Storage("disk full".to_string());
+    let repo = ScriptedUsers::answering(Err(disk_full));
+    assert_eq!(sign_up(&repo, " Ada ").await, Err(SignUpError::TryLater));
+    // The name reached the repository trimmed and lower-cased.
+    assert_eq!(repo.asked(), ["ada"]);
+}
+// ANCHOR_END: double
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     use tempfile::TempDir;
-
-    // ANCHOR: contract
-    /// What every `UserRepository` must do, written once, generic over the
-    /// implementation. `contract_tests!` below runs each check against each
-    /// implementation.
-    mod contract {
-        use super::*;
-
-        pub async fn ids_count_up_from_one<R: UserRepository>(repo: &R) {
-            assert_eq!(repo.add("ada").await.unwrap().id, 1);
-            assert_eq!(repo.add("grace").await.unwrap().id, 2);
-        }
-
-        pub async fn get_finds_what_add_stored<R: UserRepository>(repo: &R) {
-            let ada = repo.add("ada").await.unwrap();
-            assert_eq!(repo.get(ada.id).await.unwrap(), Some(ada));
-            assert_eq!(repo.get(99).await.unwrap(), None);
-        }
-
-        pub async fn a_taken_name_is_refused_and_nothing_changes<
-            R: UserRepository,
-        >(
-            repo: &R,
-        ) {
-            let ada = repo.add("ada").await.unwrap();
-            let again = repo.add("ada").await;
-            assert_eq!(again, Err(RepoError::NameTaken("ada".to_string())));
-            assert_eq!(repo.all().await.unwrap(), [ada]);
-        }
-
-        pub async fn all_lists_users_in_id_order<R: UserRepository>(repo: &R) {
-            for name in ["carol", "alice", "bob"] {
-                repo.add(name).await.unwrap();
-            }
-            let names: Vec<String> = repo
-                .all()
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|u| u.name)
-                .collect();
-            assert_eq!(names, ["carol", "alice", "bob"]);
-        }
-
-        pub async fn concurrent_adds_all_land<R: UserRepository>(repo: &R) {
-            let names: Vec<String> = (0..20).map(|n| format!("user{n}")).collect();
-            let added =
-                futures::future::join_all(names.iter().map(|name| repo.add(name)))
-                    .await;
-            let mut ids: Vec<u64> =
-                added.into_iter().map(|user| user.unwrap().id).collect();
-            ids.sort();
-            assert_eq!(ids, (1..=20).collect::<Vec<u64>>());
-            assert_eq!(repo.all().await.unwrap().len(), 20);
-        }
-    }
-
-    /// One test per check and per implementation. Each test gets a fresh
-    /// repository; the SQLite one lives in a temporary directory that is
-    /// deleted when the test ends.
-    macro_rules! contract_tests {
-        ($($check:ident),* $(,)?) => {
-            mod in_memory {
-                use super::*;
-                $(
-                    #[tokio::test]
-                    async fn $check() {
-                        contract::$check(&InMemoryUsers::default()).await;
-                    }
-                )*
-            }
-
-            mod sqlite {
-                use super::*;
-                $(
-                    #[tokio::test]
-                    async fn $check() {
-                        let dir = TempDir::new().unwrap();
-                        let repo = SqliteUsers::open(dir.path().join("users.db"))
-                            .await
-                            .unwrap();
-                        contract::$check(&repo).await;
-                    }
-                )*
-            }
-        };
-    }
-
-    contract_tests!(
-        ids_count_up_from_one,
-        get_finds_what_add_stored,
-        a_taken_name_is_refused_and_nothing_changes,
-        all_lists_users_in_id_order,
-        concurrent_adds_all_land,
-    );
-    // ANCHOR_END: contract
 
     #[tokio::test]
     async fn sqlite_keeps_users_in_its_file_and_leaves_nothing_behind() {
@@ -471,55 +524,6 @@ mod tests {
         assert_eq!(sign_up(&memory, "   ").await, Err(SignUpError::InvalidName));
         assert_eq!(memory.all().await.unwrap().len(), 1);
     }
-
-    // ANCHOR: double
-    /// A test double: a stand-in for the real repository that answers
-    /// `add` with whatever the test scripted, and records what it was asked.
-    /// It lets a test reach the path that no working database takes.
-    struct ScriptedUsers {
-        answer: Result<User, RepoError>,
-        asked: Mutex<Vec<String>>,
-    }
-
-    impl ScriptedUsers {
-        fn answering(answer: Result<User, RepoError>) -> Self {
-            ScriptedUsers {
-                answer,
-                asked: Mutex::new(Vec::new()),
-            }
-        }
-
-        fn asked(&self) -> Vec<String> {
-            self.asked.lock().unwrap().clone()
-        }
-    }
-
-    impl UserRepository for ScriptedUsers {
-        async fn add(&self, name: &str) -> Result<User, RepoError> {
-            self.asked.lock().unwrap().push(name.to_string());
-            self.answer.clone()
-        }
-
-        // `sign_up` never reads; a double implements only what is used, and
-        // fails loudly if that changes.
-        async fn get(&self, _id: u64) -> Result<Option<User>, RepoError> {
-            unimplemented!("sign_up does not read users")
-        }
-
-        async fn all(&self) -> Result<Vec<User>, RepoError> {
-            unimplemented!("sign_up does not list users")
-        }
-    }
-
-    #[tokio::test]
-    async fn a_storage_failure_asks_the_user_to_try_later() {
-        let disk_full = RepoError::Storage("disk full".to_string());
-        let repo = ScriptedUsers::answering(Err(disk_full));
-        assert_eq!(sign_up(&repo, " Ada ").await, Err(SignUpError::TryLater));
-        // The name reached the repository trimmed and lower-cased.
-        assert_eq!(repo.asked(), ["ada"]);
-    }
-    // ANCHOR_END: double
 
     #[tokio::test]
     async fn an_invalid_name_never_reaches_the_repository() {
