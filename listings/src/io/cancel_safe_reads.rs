@@ -73,18 +73,24 @@ pub async fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::time::timeout;
+
+    // A read that never completes would leave the heartbeat ticking forever.
+    const LIMIT: Duration = Duration::from_secs(10);
 
     #[tokio::test(start_paused = true)]
     async fn read_line_in_select_loses_the_start_of_the_line() {
         let start = Instant::now();
-        assert_eq!(first_line_with_read_line().await, ("lo\n".to_string(), 1));
+        let first = timeout(LIMIT, first_line_with_read_line()).await.unwrap();
+        assert_eq!(first, ("lo\n".to_string(), 1));
         assert_eq!(start.elapsed(), Duration::from_millis(1500));
     }
 
     #[tokio::test(start_paused = true)]
     async fn next_line_in_select_keeps_the_whole_line() {
         let start = Instant::now();
-        assert_eq!(first_line_with_next_line().await, ("hello".to_string(), 1));
+        let first = timeout(LIMIT, first_line_with_next_line()).await.unwrap();
+        assert_eq!(first, ("hello".to_string(), 1));
         assert_eq!(start.elapsed(), Duration::from_millis(1500));
     }
 }
