@@ -38,7 +38,15 @@ const TARGETS: &[&str] = &[
     "part_7",
     "part_8",
     "appendices",
+    OWN_ALLOCATOR,
 ];
+
+/// The target of the one block that declares a `#[global_allocator]`. A
+/// program may have only one, and the listings crate already declares its
+/// own, so such a block cannot share a binary with blocks that link the
+/// listings crate. Its target holds it alone and never names `listings`, so
+/// the crate is not linked. A second such block needs a target of its own.
+const OWN_ALLOCATOR: &str = "own_allocator";
 
 fn main() {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap());
@@ -119,15 +127,19 @@ fn main() {
                 Some(source) if written.len() == rendered.len() => source.line,
                 _ => fence.line,
             };
+            let declares_allocator = kind != blocks::Kind::CompileFail
+                && fence.body.iter().any(|line| line.contains("#[global_allocator]"));
             manifest.push_str(&format!(
-                "src/{}\t{line}\t{}\t{target}\n",
+                "src/{}\t{line}\t{}\t{}\n",
                 relative.display(),
-                kind.word()
+                kind.word(),
+                if declares_allocator { OWN_ALLOCATOR } else { target }
             ));
             if kind == blocks::Kind::CompileFail {
                 continue;
             }
             let source = format!("src/{}:{line}", relative.display());
+            let chapter_module = &module;
             let module = format!("line_{line}");
             let listing = (written.len() == rendered.len())
                 .then(|| blocks::whole_file_include(&written[index].body))
@@ -148,6 +160,20 @@ fn main() {
                         Ok(code) => chapter_code.push_str(&code),
                         Err(error) => failures.push(error),
                     }
+                }
+                None if declares_allocator => {
+                    let code = target_code.get_mut(OWN_ALLOCATOR).unwrap();
+                    if code.len() > blocks::PRELUDE.len() {
+                        failures.push(format!(
+                            "{source}: a second block declares a #[global_allocator]; \
+                             give it a test target of its own (see OWN_ALLOCATOR in build.rs)"
+                        ));
+                    }
+                    code.push_str(&format!(
+                        "/// src/{}\npub mod {chapter_module} {{\n{}}}\n",
+                        relative.display(),
+                        blocks::test_module(&module, &source, kind, &fence.body),
+                    ));
                 }
                 None => chapter_code.push_str(&blocks::test_module(
                     &module,
