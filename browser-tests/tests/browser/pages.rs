@@ -18,10 +18,18 @@ const MIN_LABEL_CONTRAST: f64 = 4.5;
 /// A diagram whose background is this much lighter than the page glares in
 /// a dark theme.
 const MAX_PANEL_CONTRAST: f64 = 3.0;
-/// A legible diagram has marks (text, bars, axis) that stand out from its
-/// background by at least this ratio, over at least `MIN_INK` of its area.
-const INK_CONTRAST: f64 = 3.0;
-const MIN_INK: f64 = 0.005;
+/// A legible diagram's lettering (names, times, title) stands out from its
+/// background as small text must (WCAG AA), over at least `MIN_LETTERING` of
+/// its area. A diagram with a title and a few labels has 2 to 4 %.
+const LETTERING_CONTRAST: f64 = 4.5;
+const MIN_LETTERING: f64 = 0.003;
+/// Taller strokes than this are bars or marks, not letters.
+const MAX_LETTER_HEIGHT: usize = 16;
+
+/// Diagrams: SVG images, or SVG drawn in the page itself. Icons are smaller
+/// than `MIN_DIAGRAM` pixels across and are left out.
+const DIAGRAMS: &str = "main img[src$='.svg'], main svg";
+const MIN_DIAGRAM: f64 = 120.0;
 
 /// Scripts shared by the checks: a colour in any CSS syntax as `[r, g, b, a]`
 /// (a canvas converts it), and the background layers behind an element.
@@ -99,8 +107,12 @@ pub async fn survey(suite: &Suite, findings: &mut Findings) -> Result<(), String
         problems.extend(suite.failed_requests(page));
         add(findings, "pages_load_cleanly", problems);
     }
+    // One line for all the places that fail the same way.
     if let Some(problems) = findings.get_mut("trap_labels_readable_in_every_theme") {
-        *problems = merge_pages(problems);
+        *problems = merge_places(problems, "; on ");
+    }
+    if let Some(problems) = findings.get_mut("diagrams_legible_in_every_theme") {
+        *problems = merge_places(problems, "; in ");
     }
     if !seen.hidden_lines_toggled {
         add(
@@ -135,11 +147,11 @@ pub fn add(findings: &mut Findings, check: &str, problems: Problems) {
     }
 }
 
-/// Merges lines `<problem>; on <page>` that differ only in their page.
-fn merge_pages(problems: &[String]) -> Problems {
+/// Merges lines `<problem><separator><place>` that differ only in their place.
+fn merge_places(problems: &[String], separator: &str) -> Problems {
     let mut merged: Vec<(String, Vec<String>)> = Vec::new();
     for line in problems {
-        let (problem, page) = line.rsplit_once("; on ").unwrap_or((line, ""));
+        let (problem, page) = line.rsplit_once(separator).unwrap_or((line, ""));
         match merged.iter_mut().find(|(p, _)| p == problem) {
             Some((_, pages)) if !pages.iter().any(|p| p == page) => {
                 pages.push(page.into())
@@ -150,7 +162,7 @@ fn merge_pages(problems: &[String]) -> Problems {
     }
     merged
         .into_iter()
-        .map(|(p, pages)| format!("{p}; on {}", pages.join(", ")))
+        .map(|(p, pages)| format!("{p}{separator}{}", pages.join(", ")))
         .collect()
 }
 
@@ -378,7 +390,8 @@ async fn themes(
         .join(", ");
     let count = format!(
         "return [document.querySelectorAll('{selector}').length,
-                 document.querySelectorAll(\"main img[src$='.svg']\").length];"
+                 Array.from(document.querySelectorAll(\"{DIAGRAMS}\"))
+                     .filter(d => d.getBoundingClientRect().width >= {MIN_DIAGRAM}).length];"
     );
     let counts = suite.browser.js(&count).await?;
     let has_traps = labels && counts[0].as_u64().unwrap_or(0) > 0;
@@ -512,27 +525,24 @@ async fn diagrams_read(
         .filter_map(Rgba::from_json)
         .collect();
     let page_colour = flatten(&layers);
-    let images = suite
-        .browser
-        .client
-        .find_all(Locator::Css("main img[src$='.svg']"))
-        .await;
+    let images = suite.browser.client.find_all(Locator::Css(DIAGRAMS)).await;
     let images = images.map_err(|e| e.to_string())?;
     let mut problems = Problems::new();
     for (i, image) in images.iter().enumerate() {
         // Bring it to the middle of the window, as a reader scrolls to it.
         let place = format!(
-            "const img = document.querySelectorAll(\"main img[src$='.svg']\")[{i}];
-             img.scrollIntoView({{ block: 'center' }});
-             const r = img.getBoundingClientRect();
-             return [img.getAttribute('src'), r.width, r.height];"
+            "const d = document.querySelectorAll(\"{DIAGRAMS}\")[{i}];
+             d.scrollIntoView({{ block: 'center' }});
+             const r = d.getBoundingClientRect();
+             return [d.getAttribute('src') || `inline svg ${{{i} + 1}}`, r.width, r.height];"
         );
         let at = suite.browser.js(&place).await?;
         let src = at[0].as_str().unwrap_or("?").to_string();
         let (width, height) =
             (at[1].as_f64().unwrap_or(0.0), at[2].as_f64().unwrap_or(0.0));
-        if width < 1.0 || height < 1.0 {
-            continue; // inside a closed <details>: not on screen until opened
+        if width < MIN_DIAGRAM || height < 1.0 {
+            // An icon, or inside a closed <details>: not on screen until opened.
+            continue;
         }
         seen.diagrams += 1;
         // The whole window, once per theme, for a person to look at.
@@ -548,24 +558,27 @@ async fn diagrams_read(
             .screenshot()
             .await
             .map_err(|e| format!("{src}: screenshot: {e}"))?;
-        let pixels = pixels::decode(&shot)?;
-        let background = pixels::dominant(&pixels);
-        let at = format!("{theme}: {page}, {src}");
+        let picture = pixels::decode(&shot)?;
+        let background = picture.dominant();
+        let at = format!("{page}, {src}");
         let glare = contrast(background, page_colour);
         if background.luminance() > page_colour.luminance()
             && glare > MAX_PANEL_CONTRAST
         {
             problems.push(format!(
-                "{at}: sits on a {} panel, {glare:.1}:1 lighter than the page ({}): it glares",
+                "{at}: sits on a {} panel that glares against the page; in {theme} \
+                 ({glare:.1}:1 lighter than {})",
                 background.css(),
                 page_colour.css()
             ));
         }
-        let ink = pixels::share_contrasting(&pixels, background, INK_CONTRAST);
-        if ink < MIN_INK {
+        let lettering =
+            picture.lettering(background, LETTERING_CONTRAST, MAX_LETTER_HEIGHT);
+        if lettering < MIN_LETTERING {
             problems.push(format!(
-                "{at}: only {:.2}% of it stands out {INK_CONTRAST}:1 from its background {}",
-                ink * 100.0,
+                "{at}: its lettering does not read {LETTERING_CONTRAST}:1 against its \
+                 background; in {theme} ({:.2}% of it on {})",
+                lettering * 100.0,
                 background.css()
             ));
         }
