@@ -16,7 +16,8 @@
 //!
 //! Loading a page is the slow part (mdBook highlights every block on load), so
 //! the checks that look at each chapter share one visit per page, and themes
-//! are switched in place from the theme menu as a reader does.
+//! are switched in place through the theme menu's entries, as a reader does,
+//! instead of reloading the page.
 
 mod book;
 mod colour;

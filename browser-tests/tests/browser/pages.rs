@@ -20,7 +20,8 @@ const MIN_LABEL_CONTRAST: f64 = 4.5;
 const MAX_PANEL_CONTRAST: f64 = 3.0;
 /// A legible diagram's lettering (names, times, title) stands out from its
 /// background as small text must (WCAG AA), over at least `MIN_LETTERING` of
-/// its area. A diagram with a title and a few labels has 2 to 4 %.
+/// its area. The book's timelines measure 0.9 to 1.3 %; the same diagram
+/// with dark text on a dark page measures 0.
 const LETTERING_CONTRAST: f64 = 4.5;
 const MIN_LETTERING: f64 = 0.003;
 /// Taller strokes than this are bars or marks, not letters.
@@ -506,7 +507,7 @@ async fn trap_labels(
 }
 
 /// Each diagram on screen is looked at as pixels: it must not sit on a
-/// panel that glares against the page, and its marks must stand out from
+/// panel that glares against the page, and its lettering must read against
 /// its background. The first diagram of the book is kept as a screenshot
 /// per theme for a person to look at.
 async fn diagrams_read(
