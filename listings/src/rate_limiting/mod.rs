@@ -2,6 +2,7 @@
 
 use crate::Program;
 
+pub mod exercise;
 pub mod paced_calls;
 pub mod per_client;
 pub mod rate_and_concurrency;
