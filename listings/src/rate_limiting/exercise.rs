@@ -26,7 +26,7 @@ pub mod attempt {
 
         /// Lets one request from `client` through (`Ok`), or says how long
         /// until the client's next token (`Err`). A refused request takes
-        /// nothing, and a client idle for years gets `capacity` tokens, not
+        /// nothing, and a client idle for months gets `capacity` tokens, not
         /// more (and no overflow).
         pub fn check(&mut self, client: &str, now: Instant) -> Result<(), Duration> {
             todo!()
@@ -69,7 +69,7 @@ pub mod solution {
     impl Bucket {
         /// Adds the whole tokens earned by `now`, up to `capacity`.
         fn refill(&mut self, capacity: u32, refill_every: Duration, now: Instant) {
-            // u128 division: years of idle time at a 1 ms refill still fit.
+            // In u128: months of idle time at a 1 ms refill still fit.
             let earned = now.saturating_duration_since(self.earning_since).as_nanos()
                 / refill_every.as_nanos();
             let room = capacity - self.tokens;
@@ -220,8 +220,9 @@ mod tests {
     async fn an_idle_client_saves_up_no_more_than_its_burst() {
         let mut limiter = PerClientLimiter::new(NonZeroU32::new(3).unwrap(), MS);
         limiter.check("alice", Instant::now()).unwrap();
-        // Ten years at one token per ms is far more tokens than a u32 holds.
-        advance(Duration::from_secs(10 * 365 * 24 * 3600)).await;
+        // 2^32 ms (about 50 days) at one token per ms: one token more than a
+        // u32 holds. Cut down to a u32, the count would wrap to 0.
+        advance(Duration::from_millis(1 << 32)).await;
         for _ in 0..3 {
             assert_eq!(limiter.check("alice", Instant::now()), Ok(()));
         }

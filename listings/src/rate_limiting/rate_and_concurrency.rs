@@ -44,9 +44,8 @@ pub async fn dispatch(limits: Limits, request_time: Duration) -> Seen {
     let mut started = Vec::new();
     let mut requests = JoinSet::new();
     for _ in 0..10 {
-        // The permit first, then the tick, so that the ticks space out the
-        // starts themselves. In the other order a tick could complete long
-        // before its request gets a permit, and then it spaces out nothing.
+        // The permit first, then the tick: the tick is the last wait before
+        // a request starts, so the ticks space out the starts themselves.
         let permit = match concurrency {
             true => Some(permits.clone().acquire_owned().await.unwrap()),
             false => None,
