@@ -2,12 +2,19 @@
 
 use crate::Program;
 
+pub mod exercise;
+pub mod idempotency;
 pub mod retry;
 pub mod task_errors;
 pub mod with_backon;
 
 /// The program listings of this chapter, runnable by name.
 pub const PROGRAMS: &[Program] = &[
+    Program {
+        name: "idempotency",
+        chapter: "errors-and-retries",
+        run: idempotency::main,
+    },
     Program {
         name: "retry",
         chapter: "errors-and-retries",

@@ -320,6 +320,7 @@ mod tests {
         assert!(waits.iter().any(|w| *w > Duration::from_millis(1900)));
     }
 
+    // ANCHOR: exact_waits
     #[tokio::test(start_paused = true)]
     async fn the_waits_are_exactly_the_seeded_draws() {
         let service = Flaky::new(4, CallError::TimedOut);
@@ -342,6 +343,8 @@ mod tests {
         let first = Duration::from_millis(draws.u64(0..=100));
         assert_eq!(service.calls()[1], first);
     }
+
+    // ANCHOR_END: exact_waits
 
     #[tokio::test(start_paused = true)]
     async fn a_rejected_request_is_called_once() {
@@ -385,6 +388,7 @@ mod tests {
             };
             let service = Flaky::new(99, CallError::Unavailable);
             let mut rng = fastrand::Rng::with_seed(1);
+            let start = Instant::now();
             let result =
                 retry(backoff, far(), &mut rng, CallError::is_retryable, || {
                     service.call()
@@ -392,6 +396,8 @@ mod tests {
                 .await;
             assert_eq!(result, Err(GaveUp::OutOfAttempts(CallError::Unavailable)));
             assert_eq!(service.calls().len(), calls, "max_attempts {max_attempts}");
+            // No wait after the last call: it gave up at the moment it failed.
+            assert_eq!(start.elapsed(), *service.calls().last().unwrap());
         }
     }
 

@@ -90,10 +90,16 @@ pub async fn main() {
         println!("{}", lookup_in_task(item).await);
     }
     for items in [&[1, 1][..], &[1, 4], &[1, 5]] {
-        // `{:#}` prints the error and its chain of causes on one line.
         match total_stock(items).await {
             Ok(total) => println!("total of {items:?}: {total}"),
-            Err(error) => println!("total of {items:?} failed: {error:#}"),
+            Err(error) => {
+                // The outermost context first, then each cause beneath it.
+                // (`{error:#}` would print the same chain on one line.)
+                println!("total of {items:?} failed: {error}");
+                for cause in error.chain().skip(1) {
+                    println!("  because: {cause}");
+                }
+            }
         }
     }
 }
