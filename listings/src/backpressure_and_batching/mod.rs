@@ -2,5 +2,11 @@
 
 use crate::Program;
 
+pub mod pipeline;
+
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[];
+pub const PROGRAMS: &[Program] = &[Program {
+    name: "pipeline",
+    chapter: "backpressure-and-batching",
+    run: pipeline::main,
+}];
