@@ -3,6 +3,7 @@
 use crate::Program;
 
 pub mod pipeline;
+pub mod shedding;
 pub mod spawning;
 
 /// The program listings of this chapter, runnable by name.
@@ -11,6 +12,11 @@ pub const PROGRAMS: &[Program] = &[
         name: "pipeline",
         chapter: "backpressure-and-batching",
         run: pipeline::main,
+    },
+    Program {
+        name: "shedding",
+        chapter: "backpressure-and-batching",
+        run: shedding::main,
     },
     Program {
         name: "spawning",

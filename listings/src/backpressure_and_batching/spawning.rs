@@ -154,7 +154,7 @@ pub async fn main() {
     for (name, report) in reports {
         println!("{name}:");
         println!("  live tasks each second: {:?}", report.live_tasks);
-        println!("  last request sent at {:.2}s", report.sent_all.as_secs_f64());
+        println!("  last request sent at {:.3}s", report.sent_all.as_secs_f64());
     }
 }
 // ANCHOR_END: main
