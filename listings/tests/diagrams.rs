@@ -165,7 +165,11 @@ async fn missed_ticks_for_each_behavior() {
 /// Replays spans that a listing measured and returned (`(start, end, look)`,
 /// in time since the run began) on a fresh paused clock, one row at a time, so
 /// that the timeline draws them as it would have drawn the real futures.
-async fn replay(timeline: &Timeline, row: &str, spans: Vec<(Duration, Duration, bool)>) {
+async fn replay(
+    timeline: &Timeline,
+    row: &str,
+    spans: Vec<(Duration, Duration, bool)>,
+) {
     let start = tokio::time::Instant::now();
     for (from, to, waiting) in spans {
         tokio::time::sleep_until(start + from).await;

@@ -4,10 +4,16 @@ use crate::Program;
 
 pub mod pipeline;
 pub mod shedding;
+pub mod size_or_time;
 pub mod spawning;
 
 /// The program listings of this chapter, runnable by name.
 pub const PROGRAMS: &[Program] = &[
+    Program {
+        name: "size_or_time",
+        chapter: "backpressure-and-batching",
+        run: size_or_time::main,
+    },
     Program {
         name: "pipeline",
         chapter: "backpressure-and-batching",

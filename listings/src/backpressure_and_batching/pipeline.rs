@@ -24,7 +24,11 @@ pub struct Step {
 
 /// Sends `count` items into the pipeline as fast as it accepts them, and
 /// returns when each send completed.
-pub async fn source(output: Sender<u32>, count: u32, start: Instant) -> Vec<Duration> {
+pub async fn source(
+    output: Sender<u32>,
+    count: u32,
+    start: Instant,
+) -> Vec<Duration> {
     let mut sent = Vec::new();
     for item in 0..count {
         // Waits while the first queue is full: this is where the pace of the

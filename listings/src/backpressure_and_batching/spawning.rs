@@ -39,10 +39,17 @@ pub async fn spawn_each(mut requests: Receiver<u32>, database: Arc<Semaphore>) {
 // ANCHOR: semaphore
 /// At most `LIMIT` tasks: the loop waits for a permit before it spawns, so
 /// it stops taking requests while `LIMIT` are in progress.
-pub async fn spawn_with_semaphore(mut requests: Receiver<u32>, database: Arc<Semaphore>) {
+pub async fn spawn_with_semaphore(
+    mut requests: Receiver<u32>,
+    database: Arc<Semaphore>,
+) {
     let in_progress = Arc::new(Semaphore::new(LIMIT));
     while let Some(_request) = requests.recv().await {
-        let permit = in_progress.clone().acquire_owned().await.expect("never closed");
+        let permit = in_progress
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("never closed");
         let database = database.clone();
         tokio::spawn(async move {
             handle(database).await;
@@ -57,7 +64,10 @@ pub async fn spawn_with_semaphore(mut requests: Receiver<u32>, database: Arc<Sem
 // ANCHOR: join_set
 /// At most `LIMIT` tasks, owned by a `JoinSet`: when it is full, the loop
 /// waits for one to finish, and sees whether it panicked.
-pub async fn spawn_into_join_set(mut requests: Receiver<u32>, database: Arc<Semaphore>) {
+pub async fn spawn_into_join_set(
+    mut requests: Receiver<u32>,
+    database: Arc<Semaphore>,
+) {
     let mut tasks = JoinSet::new();
     while let Some(_request) = requests.recv().await {
         if tasks.len() == LIMIT {
@@ -75,7 +85,10 @@ pub async fn spawn_into_join_set(mut requests: Receiver<u32>, database: Arc<Sema
 // ANCHOR: buffer_unordered
 /// At most `LIMIT` handlers in progress, and no tasks at all: the handlers
 /// are futures that this one future polls.
-pub async fn with_buffer_unordered(requests: Receiver<u32>, database: Arc<Semaphore>) {
+pub async fn with_buffer_unordered(
+    requests: Receiver<u32>,
+    database: Arc<Semaphore>,
+) {
     ReceiverStream::new(requests)
         .map(|_request| handle(database.clone()))
         .buffer_unordered(LIMIT)
@@ -120,7 +133,8 @@ where
     tokio::pin!(client, server);
 
     let metrics = Handle::current().metrics();
-    let mut seconds = interval_at(start + Duration::from_secs(1), Duration::from_secs(1));
+    let mut seconds =
+        interval_at(start + Duration::from_secs(1), Duration::from_secs(1));
     let (mut live_tasks, mut sent_all, mut served) = (Vec::new(), None, false);
     loop {
         tokio::select! {
@@ -147,14 +161,26 @@ where
 pub async fn main() {
     let reports = [
         ("spawn_each", measure(100, spawn_each).await),
-        ("spawn_with_semaphore", measure(100, spawn_with_semaphore).await),
-        ("spawn_into_join_set", measure(100, spawn_into_join_set).await),
-        ("with_buffer_unordered", measure(100, with_buffer_unordered).await),
+        (
+            "spawn_with_semaphore",
+            measure(100, spawn_with_semaphore).await,
+        ),
+        (
+            "spawn_into_join_set",
+            measure(100, spawn_into_join_set).await,
+        ),
+        (
+            "with_buffer_unordered",
+            measure(100, with_buffer_unordered).await,
+        ),
     ];
     for (name, report) in reports {
         println!("{name}:");
         println!("  live tasks each second: {:?}", report.live_tasks);
-        println!("  last request sent at {:.3}s", report.sent_all.as_secs_f64());
+        println!(
+            "  last request sent at {:.3}s",
+            report.sent_all.as_secs_f64()
+        );
     }
 }
 // ANCHOR_END: main
