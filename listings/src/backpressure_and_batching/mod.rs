@@ -2,6 +2,7 @@
 
 use crate::Program;
 
+pub mod exercise;
 pub mod pipeline;
 pub mod shedding;
 pub mod size_or_time;
