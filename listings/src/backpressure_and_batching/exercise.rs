@@ -38,7 +38,7 @@ pub mod attempt {
         /// polling `job`, if `running + waiting` jobs are already inside.
         /// If this future is dropped while it waits, its place is freed.
         pub async fn run<F: Future>(&self, job: F) -> Result<F::Output, Busy<F>> {
-            let _ = job;
+            drop(job);
             todo!()
         }
     }
