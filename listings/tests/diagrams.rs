@@ -164,9 +164,11 @@ async fn missed_ticks_for_each_behavior() {
 
 /// Replays spans that a listing measured and returned (`(start, end, look)`,
 /// in time since the run began) on a fresh paused clock, one row at a time, so
-/// that the timeline draws them as it would have drawn the real futures.
+/// that the timeline draws them as it would have drawn the real futures. Run
+/// each row in a task of its own: under `join!`, every row would be polled
+/// whenever any row woke, and the drawing would show polls that never were.
 async fn replay(
-    timeline: &Timeline,
+    timeline: Timeline,
     row: &str,
     spans: Vec<(Duration, Duration, bool)>,
 ) {
@@ -214,11 +216,11 @@ async fn pipeline_held_to_the_pace_of_its_last_stage() {
         .collect();
 
     let timeline = Timeline::new();
-    tokio::join!(
-        replay(&timeline, "source", source),
-        replay(&timeline, "parse (0.1 s)", parse),
-        replay(&timeline, "store (1 s)", store),
-    );
+    let mut rows = tokio::task::JoinSet::new();
+    rows.spawn(replay(timeline.clone(), "source", source));
+    rows.spawn(replay(timeline.clone(), "parse (0.1 s)", parse));
+    rows.spawn(replay(timeline.clone(), "store (1 s)", store));
+    rows.join_all().await;
     check(
         "pipeline-backpressure",
         timeline.to_svg(
