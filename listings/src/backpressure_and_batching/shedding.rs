@@ -77,6 +77,7 @@ pub fn start_now(
 }
 // ANCHOR_END: try_acquire
 
+// ANCHOR: scenarios
 /// A second of work on one job; returns how long the job waited to start.
 pub async fn serve(job: Job) -> Duration {
     let waited = job.arrived.elapsed();
@@ -130,7 +131,6 @@ fn outcome(rejected: Vec<String>, waits: Vec<Duration>, start: Instant) -> Outco
     }
 }
 
-// ANCHOR: scenarios
 /// Queueing without end: every job is accepted, and waits its turn.
 pub async fn unbounded_queue() -> Outcome {
     let start = Instant::now();
