@@ -161,3 +161,71 @@ async fn missed_ticks_for_each_behavior() {
         ),
     );
 }
+
+/// Replays spans that a listing measured and returned (`(start, end, look)`,
+/// in time since the run began) on a fresh paused clock, one row at a time, so
+/// that the timeline draws them as it would have drawn the real futures. Run
+/// each row in a task of its own: under `join!`, every row would be polled
+/// whenever any row woke, and the drawing would show polls that never were.
+async fn replay(
+    timeline: Timeline,
+    row: &str,
+    spans: Vec<(Duration, Duration, bool)>,
+) {
+    let start = tokio::time::Instant::now();
+    for (from, to, waiting) in spans {
+        tokio::time::sleep_until(start + from).await;
+        let span = tokio::time::sleep_until(start + to);
+        if waiting {
+            timeline.track_wait(row, span).await;
+        } else {
+            timeline.track(row, span).await;
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn pipeline_held_to_the_pace_of_its_last_stage() {
+    // `backpressure_and_batching::pipeline::run` records, for each item, when
+    // each stage took it and when the next queue accepted it. Solid: a stage
+    // working on an item; outlined: a stage waiting for room in the next
+    // queue (for the source, every send).
+    use listings::backpressure_and_batching::pipeline;
+    let run = pipeline::run(8, Duration::from_secs(1)).await;
+    assert_eq!(run.sent[6], Duration::from_millis(1100), "held back");
+
+    let parse_work = Duration::from_millis(100);
+    let mut source = Vec::new();
+    let mut previous = Duration::ZERO;
+    for &sent in &run.sent {
+        source.push((previous, sent, true));
+        previous = sent;
+    }
+    let parse = run
+        .parse
+        .iter()
+        .flat_map(|s| {
+            let worked = s.taken + parse_work;
+            [(s.taken, worked, false), (worked, s.passed_on, true)]
+        })
+        .collect();
+    let store = run
+        .store
+        .iter()
+        .map(|s| (s.taken, s.passed_on, false))
+        .collect();
+
+    let timeline = Timeline::new();
+    let mut rows = tokio::task::JoinSet::new();
+    rows.spawn(replay(timeline.clone(), "source", source));
+    rows.spawn(replay(timeline.clone(), "parse (0.1 s)", parse));
+    rows.spawn(replay(timeline.clone(), "store (1 s)", store));
+    rows.join_all().await;
+    check(
+        "pipeline-backpressure",
+        timeline.to_svg(
+            "Eight items through two queues of 2: the 1 s store sets the pace",
+            Axis::Fit,
+        ),
+    );
+}
