@@ -1,0 +1,68 @@
+// `poll_ready` is not a formality. A service that limits something reserves
+// its capacity in `poll_ready` (a permit, a slot in a queue) and spends it in
+// `call`. Calling `call` without a successful `poll_ready` before it breaks
+// that handshake.
+
+use std::time::Duration;
+
+use tower::{Service, ServiceBuilder, ServiceExt, service_fn};
+
+/// A backend that takes 100 ms per request.
+async fn slow(request: u32) -> Result<u32, std::convert::Infallible> {
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    Ok(request)
+}
+
+// ANCHOR: main
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+pub async fn main() {
+    let mut service = ServiceBuilder::new()
+        .concurrency_limit(1)
+        .service(service_fn(slow));
+
+    // Done right: `ready` polls `poll_ready` until the layer holds a permit.
+    let first = service.ready().await.unwrap().call(1);
+
+    // The bug: a second `call` with no `poll_ready` in between. The permit
+    // was spent on the first request, and there is none for this one.
+    let second = service.call(2);
+
+    let _ = futures::join!(first, second);
+}
+// ANCHOR_END: main
+
+// ANCHOR: right
+/// Sends `requests` one after another through a limit of one, each after
+/// `ready`, and returns how long they took in all.
+pub async fn in_turn(requests: u32) -> Duration {
+    let start = tokio::time::Instant::now();
+    let service = ServiceBuilder::new()
+        .concurrency_limit(1)
+        .service(service_fn(slow));
+    let calls = (0..requests).map(|request| {
+        // `oneshot` waits for `poll_ready` and then calls: a request that
+        // finds the permit taken waits here, which is backpressure.
+        service.clone().oneshot(request)
+    });
+    futures::future::join_all(calls).await;
+    start.elapsed()
+}
+// ANCHOR_END: right
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(
+        expected = "max requests in-flight; poll_ready must be called first"
+    )]
+    fn call_without_poll_ready_panics() {
+        main();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_that_wait_for_ready_take_turns() {
+        assert_eq!(in_turn(3).await, Duration::from_millis(300));
+    }
+}
