@@ -31,24 +31,6 @@ pub async fn main() {
 }
 // ANCHOR_END: main
 
-// ANCHOR: right
-/// Sends `requests` one after another through a limit of one, each after
-/// `ready`, and returns how long they took in all.
-pub async fn in_turn(requests: u32) -> Duration {
-    let start = tokio::time::Instant::now();
-    let service = ServiceBuilder::new()
-        .concurrency_limit(1)
-        .service(service_fn(slow));
-    let calls = (0..requests).map(|request| {
-        // `oneshot` waits for `poll_ready` and then calls: a request that
-        // finds the permit taken waits here, which is backpressure.
-        service.clone().oneshot(request)
-    });
-    futures::future::join_all(calls).await;
-    start.elapsed()
-}
-// ANCHOR_END: right
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,10 +41,5 @@ mod tests {
     )]
     fn call_without_poll_ready_panics() {
         main();
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn requests_that_wait_for_ready_take_turns() {
-        assert_eq!(in_turn(3).await, Duration::from_millis(300));
     }
 }

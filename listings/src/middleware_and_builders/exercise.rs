@@ -139,12 +139,13 @@ pub mod solution {
         }
 
         fn call(&mut self, request: Request) -> Self::Future {
-            // Call now, so the clock starts at the call; the timer itself
-            // starts on the first poll, which `.await` does right away.
+            // The deadline counts from now, the call, not from the first
+            // poll of the future, which may come later.
+            let deadline = tokio::time::Instant::now() + self.limit;
             let answer = self.inner.call(request);
             let limit = self.limit;
             Box::pin(async move {
-                match tokio::time::timeout(limit, answer).await {
+                match tokio::time::timeout_at(deadline, answer).await {
                     Ok(result) => result.map_err(DeadlineError::Inner),
                     // `timeout` dropped `answer`, cancelling the request.
                     Err(_) => Err(DeadlineError::Elapsed(limit)),
@@ -223,6 +224,21 @@ mod tests {
             dropped.load(Ordering::SeqCst),
             "the late request was not dropped"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_counts_from_the_call() {
+        let mut service = deadline_of(100).layer(sleeper(Default::default()));
+        let start = Instant::now();
+        let answer = service.ready().await.unwrap().call(80);
+        // The answer is awaited 60 ms after the call: 40 ms are left.
+        sleep(Duration::from_millis(60)).await;
+        let result = answer.await;
+        assert_eq!(
+            result,
+            Err(DeadlineError::Elapsed(Duration::from_millis(100)))
+        );
+        assert_eq!(start.elapsed(), Duration::from_millis(100));
     }
 
     #[tokio::test(start_paused = true)]

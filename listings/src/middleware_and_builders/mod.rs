@@ -6,6 +6,7 @@ pub mod builders;
 pub mod call_without_ready;
 pub mod chain;
 pub mod exercise;
+pub mod ready_then_call;
 pub mod service_by_hand;
 pub mod tower_layers;
 
@@ -25,6 +26,11 @@ pub const PROGRAMS: &[Program] = &[
         name: "chain",
         chapter: "middleware-and-builders",
         run: chain::main,
+    },
+    Program {
+        name: "ready_then_call",
+        chapter: "middleware-and-builders",
+        run: ready_then_call::main,
     },
     Program {
         name: "service_by_hand",
