@@ -136,8 +136,11 @@ impl Middleware for Pages {
 }
 // ANCHOR_END: links
 
+/// Lines a middleware writes, shared with whoever reads them.
+pub type Lines = Arc<Mutex<Vec<String>>>;
+
 /// The chain the program uses, with the log and the page hits it writes to.
-pub fn site() -> (Chain, Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<String>>>) {
+pub fn site() -> (Chain, Lines, Lines) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let hits = Arc::new(Mutex::new(Vec::new()));
     let chain = Chain::default()

@@ -158,11 +158,11 @@ mod tests {
     use futures::FutureExt;
     use std::sync::{Arc, Mutex};
 
+    /// What a report function was told: milliseconds and success, in order.
+    type Seen = Arc<Mutex<Vec<(u128, bool)>>>;
+
     /// A report function that keeps what it was told.
-    fn recorder() -> (
-        Arc<Mutex<Vec<(u128, bool)>>>,
-        impl Fn(Duration, bool) + Clone,
-    ) {
+    fn recorder() -> (Seen, impl Fn(Duration, bool) + Clone) {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let keep = seen.clone();
         let report = move |took: Duration, ok| {

@@ -157,7 +157,7 @@ pub fn flaky(
         let call = counter.fetch_add(1, Ordering::SeqCst) + 1;
         async move {
             sleep(Duration::from_millis(10)).await;
-            if call % (failures + 1) != 0 {
+            if !call.is_multiple_of(failures + 1) {
                 Err(format!("attempt {call} failed"))
             } else {
                 Ok(format!("{name} on attempt {call}"))
