@@ -42,4 +42,27 @@ mod tests {
     fn call_without_poll_ready_panics() {
         main();
     }
+
+    #[tokio::test(start_paused = true)]
+    #[should_panic(
+        expected = "max requests in-flight; poll_ready must be called first"
+    )]
+    async fn a_clone_of_a_ready_service_is_not_ready() {
+        let mut service = ServiceBuilder::new()
+            .concurrency_limit(1)
+            .service(service_fn(slow));
+        service.ready().await.unwrap();
+        // The clone does not share the permit the original just reserved.
+        let _ = service.clone().call(1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    #[should_panic(expected = "service not ready; poll_ready must be called first")]
+    async fn the_rate_limit_panics_the_same_way() {
+        let mut service = ServiceBuilder::new()
+            .rate_limit(1, Duration::from_secs(1))
+            .service(service_fn(slow));
+        let _first = service.ready().await.unwrap().call(1);
+        let _second = service.call(2);
+    }
 }
