@@ -53,7 +53,7 @@ mod tests {
             .service(service_fn(slow));
         service.ready().await.unwrap();
         // The clone does not share the permit the original just reserved.
-        let _ = service.clone().call(1);
+        let _answer = service.clone().call(1);
     }
 
     #[tokio::test(start_paused = true)]
