@@ -51,6 +51,13 @@ const KEY_TERMS: &[(&str, &str)] = &[
     ("JoinSet", "tasks.html"),
     ("cancellation safe", "join-and-select.html"),
     ("Lagged", "channels.html"),
+    ("poll_ready", "middleware-and-builders.html"),
+    ("ServiceBuilder", "middleware-and-builders.html"),
+    ("token bucket", "rate-limiting.html"),
+    ("full jitter", "errors-and-retries.html"),
+    ("load shedding", "backpressure-and-batching.html"),
+    ("into_split", "io.html"),
+    ("trait_variant", "async-traits.html"),
 ];
 
 /// Fence words whose blocks are wrong on purpose and carry a label
