@@ -2,5 +2,11 @@
 
 use crate::Program;
 
+pub mod by_hand;
+
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[];
+pub const PROGRAMS: &[Program] = &[Program {
+    name: "by_hand",
+    chapter: "pools",
+    run: by_hand::main,
+}];
