@@ -3,10 +3,18 @@
 use crate::Program;
 
 pub mod by_hand;
+pub mod connection_cost;
 
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[Program {
-    name: "by_hand",
-    chapter: "pools",
-    run: by_hand::main,
-}];
+pub const PROGRAMS: &[Program] = &[
+    Program {
+        name: "by_hand",
+        chapter: "pools",
+        run: by_hand::main,
+    },
+    Program {
+        name: "connection_cost",
+        chapter: "pools",
+        run: connection_cost::main,
+    },
+];
