@@ -4,6 +4,7 @@ use crate::Program;
 
 pub mod by_hand;
 pub mod connection_cost;
+pub mod deadpool_tcp;
 
 /// The program listings of this chapter, runnable by name.
 pub const PROGRAMS: &[Program] = &[
@@ -16,5 +17,10 @@ pub const PROGRAMS: &[Program] = &[
         name: "connection_cost",
         chapter: "pools",
         run: connection_cost::main,
+    },
+    Program {
+        name: "deadpool_tcp",
+        chapter: "pools",
+        run: deadpool_tcp::main,
     },
 ];
