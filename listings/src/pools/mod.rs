@@ -5,6 +5,7 @@ use crate::Program;
 pub mod by_hand;
 pub mod connection_cost;
 pub mod deadpool_tcp;
+pub mod sqlite_pool;
 
 /// The program listings of this chapter, runnable by name.
 pub const PROGRAMS: &[Program] = &[
@@ -22,5 +23,10 @@ pub const PROGRAMS: &[Program] = &[
         name: "deadpool_tcp",
         chapter: "pools",
         run: deadpool_tcp::main,
+    },
+    Program {
+        name: "sqlite_pool",
+        chapter: "pools",
+        run: sqlite_pool::main,
     },
 ];
