@@ -5,6 +5,7 @@ use crate::Program;
 pub mod by_hand;
 pub mod connection_cost;
 pub mod deadpool_tcp;
+pub mod exercise;
 pub mod sqlite_pool;
 
 /// The program listings of this chapter, runnable by name.
