@@ -128,12 +128,19 @@ fn main() {
                 _ => fence.line,
             };
             let declares_allocator = kind != blocks::Kind::CompileFail
-                && fence.body.iter().any(|line| line.contains("#[global_allocator]"));
+                && fence
+                    .body
+                    .iter()
+                    .any(|line| line.contains("#[global_allocator]"));
             manifest.push_str(&format!(
                 "src/{}\t{line}\t{}\t{}\n",
                 relative.display(),
                 kind.word(),
-                if declares_allocator { OWN_ALLOCATOR } else { target }
+                if declares_allocator {
+                    OWN_ALLOCATOR
+                } else {
+                    target
+                }
             ));
             if kind == blocks::Kind::CompileFail {
                 continue;

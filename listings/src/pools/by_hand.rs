@@ -42,7 +42,9 @@ impl Conn {
     /// Sends one line and reads one line back.
     pub async fn request(&mut self, line: &str) -> io::Result<String> {
         self.mid_request = true;
-        self.stream.write_all(format!("{line}\n").as_bytes()).await?;
+        self.stream
+            .write_all(format!("{line}\n").as_bytes())
+            .await?;
         let mut reply = String::new();
         if self.stream.read_line(&mut reply).await? == 0 {
             // The server hung up. `mid_request` stays set: never reuse this.
@@ -306,7 +308,10 @@ mod tests {
         let pool = Pool::new(addr, 2);
         for x in 0..5 {
             let mut conn = pool.get().await.unwrap();
-            assert_eq!(conn.request(&format!("PING {x}")).await.unwrap(), format!("PONG {x}"));
+            assert_eq!(
+                conn.request(&format!("PING {x}")).await.unwrap(),
+                format!("PONG {x}")
+            );
             assert_eq!(conn.id(), 1);
         }
         assert_eq!(pool.opened(), 1);
@@ -400,6 +405,7 @@ mod tests {
         assert_eq!(conn.request("PING 2").await.unwrap(), "PONG 2");
     }
 
+    // ANCHOR: stale_reply
     // The trap the check avoids: reuse a connection whose request was
     // cancelled, and the next request reads the previous one's reply.
     #[tokio::test]
@@ -421,7 +427,14 @@ mod tests {
         }
         assert!(!conn.is_reusable());
         release.add_permits(1);
-        let reply = timeout(LIMIT, conn.request("PING 2")).await.unwrap().unwrap();
-        assert_eq!(reply, "PONG 1", "the reply belongs to the cancelled request");
+        let reply = timeout(LIMIT, conn.request("PING 2"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            reply, "PONG 1",
+            "the reply belongs to the cancelled request"
+        );
     }
+    // ANCHOR_END: stale_reply
 }

@@ -69,7 +69,10 @@ pub async fn connect(addr: SocketAddr) -> io::Result<BufReader<TcpStream>> {
 }
 
 /// One request, one reply: one round trip.
-pub async fn ask(stream: &mut BufReader<TcpStream>, line: &str) -> io::Result<String> {
+pub async fn ask(
+    stream: &mut BufReader<TcpStream>,
+    line: &str,
+) -> io::Result<String> {
     stream.write_all(format!("{line}\n").as_bytes()).await?;
     let mut reply = String::new();
     stream.read_line(&mut reply).await?;

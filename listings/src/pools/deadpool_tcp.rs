@@ -30,9 +30,14 @@ impl Conn {
             mid_request: false,
         };
         let welcome = conn.request("HELLO").await?;
-        let id = welcome.strip_prefix("WELCOME ").and_then(|id| id.parse().ok());
+        let id = welcome
+            .strip_prefix("WELCOME ")
+            .and_then(|id| id.parse().ok());
         conn.id = id.ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidData, format!("bad reply {welcome:?}"))
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("bad reply {welcome:?}"),
+            )
         })?;
         Ok(conn)
     }
@@ -40,7 +45,9 @@ impl Conn {
     /// Sends one line and reads one line back.
     pub async fn request(&mut self, line: &str) -> io::Result<String> {
         self.mid_request = true;
-        self.stream.write_all(format!("{line}\n").as_bytes()).await?;
+        self.stream
+            .write_all(format!("{line}\n").as_bytes())
+            .await?;
         let mut reply = String::new();
         if self.stream.read_line(&mut reply).await? == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
@@ -74,7 +81,11 @@ impl managed::Manager for LineManager {
 
     // Called on an idle connection before `get` hands it out again. An
     // `Err` makes the pool drop it and try the next one, or open a new one.
-    async fn recycle(&self, conn: &mut Conn, _: &Metrics) -> RecycleResult<io::Error> {
+    async fn recycle(
+        &self,
+        conn: &mut Conn,
+        _: &Metrics,
+    ) -> RecycleResult<io::Error> {
         if conn.mid_request {
             // Its last request failed or was cancelled: a reply may be
             // on its way that the next user would read as its own.
@@ -191,7 +202,10 @@ async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     drop((second, third));
     let again = pool.get().await?;
     println!("then, from the idle ones: connection {}", again.id());
-    println!("accepted by the server: {}", accepted.load(Ordering::Relaxed));
+    println!(
+        "accepted by the server: {}",
+        accepted.load(Ordering::Relaxed)
+    );
     Ok(())
 }
 // ANCHOR_END: main
@@ -211,7 +225,10 @@ mod tests {
         tokio::time::pause();
         let start = Instant::now();
         let error = pool.get().await.unwrap_err();
-        assert!(matches!(error, PoolError::Timeout(TimeoutType::Wait)), "{error:?}");
+        assert!(
+            matches!(error, PoolError::Timeout(TimeoutType::Wait)),
+            "{error:?}"
+        );
         // Timers round up to the next millisecond of the clock.
         let waited = start.elapsed();
         assert!(waited >= Duration::from_secs(1), "{waited:?}");
@@ -224,7 +241,10 @@ mod tests {
         let pool = build_pool(addr).unwrap();
         for x in 0..5 {
             let mut conn = pool.get().await.unwrap();
-            assert_eq!(conn.request(&format!("PING {x}")).await.unwrap(), format!("PONG {x}"));
+            assert_eq!(
+                conn.request(&format!("PING {x}")).await.unwrap(),
+                format!("PONG {x}")
+            );
             assert_eq!(conn.id(), 1);
         }
         assert_eq!(accepted.load(Ordering::Relaxed), 1);
@@ -259,6 +279,9 @@ mod tests {
         let built = Pool::builder(LineManager { addr })
             .create_timeout(Some(Duration::from_secs(1)))
             .build();
-        assert!(matches!(built, Err(managed::BuildError::NoRuntimeSpecified)));
+        assert!(matches!(
+            built,
+            Err(managed::BuildError::NoRuntimeSpecified)
+        ));
     }
 }

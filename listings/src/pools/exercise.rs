@@ -191,7 +191,10 @@ mod tests {
         let _held = timeout(NO_HANG, pool.get()).await.unwrap().unwrap();
         let start = Instant::now();
         let error = timeout(NO_HANG, pool.get()).await.unwrap().unwrap_err();
-        assert!(matches!(error, PoolError::Timeout(TimeoutType::Wait)), "{error:?}");
+        assert!(
+            matches!(error, PoolError::Timeout(TimeoutType::Wait)),
+            "{error:?}"
+        );
         assert_eq!(start.elapsed(), SECOND);
     }
 }

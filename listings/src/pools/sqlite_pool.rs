@@ -84,7 +84,9 @@ where
     T: Send + 'static,
 {
     let connection = pool.get().await.map_err(DbError::Pool)?;
-    blocking(move || query(&connection)).await.map_err(DbError::Query)
+    blocking(move || query(&connection))
+        .await
+        .map_err(DbError::Query)
 }
 
 /// Runs blocking work on tokio's blocking pool and waits for it.
@@ -127,7 +129,11 @@ fn read_name(connection: &Connection, user_id: i64) -> rusqlite::Result<String> 
         .map(|name| name.unwrap_or_else(|| "stranger".to_string()))
 }
 
-fn save_greeting(connection: &Connection, user_id: i64, text: &str) -> rusqlite::Result<()> {
+fn save_greeting(
+    connection: &Connection,
+    user_id: i64,
+    text: &str,
+) -> rusqlite::Result<()> {
     connection.execute(
         "INSERT INTO greetings (user_id, text) VALUES (?1, ?2)",
         rusqlite::params![user_id, text],
@@ -187,12 +193,25 @@ pub async fn greet(pool: &Pool, user_id: i64) -> Result<String, DbError> {
 }
 // ANCHOR_END: fixed
 
+/// A new, empty directory for the database file: named after the process
+/// and a count of the calls, since `main` may run several times in one.
+fn fresh_directory() -> PathBuf {
+    static RUNS: std::sync::atomic::AtomicUsize =
+        std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("pools-sqlite-{}-{run}", std::process::id());
+    let dir = std::env::temp_dir().join(name);
+    // Left over from an earlier process with the same id, if any.
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("cannot create a directory");
+    dir
+}
+
 // ANCHOR: main
 #[tokio::main(flavor = "current_thread", start_paused = true)]
 pub async fn main() {
-    // A fresh directory for the database file, removed at the end.
-    let dir = std::env::temp_dir().join(format!("pools-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("cannot create a directory");
+    // A new directory for the database file, removed at the end.
+    let dir = fresh_directory();
     let pool = build_pool(dir.join("greetings.db")).expect("bad pool settings");
     set_up(&pool).await.expect("cannot set up the database");
 
@@ -248,14 +267,10 @@ mod tests {
         let (pool, _dir) = pool().await;
         let start = Instant::now();
         let (a, b, c) = timeout(NO_HANG, async {
-            tokio::join!(
-                greet_holding(&pool, 1),
-                greet_holding(&pool, 2),
-                async {
-                    let greeting = greet_holding(&pool, 3).await;
-                    (greeting, start.elapsed())
-                }
-            )
+            tokio::join!(greet_holding(&pool, 1), greet_holding(&pool, 2), async {
+                let greeting = greet_holding(&pool, 3).await;
+                (greeting, start.elapsed())
+            })
         })
         .await
         .unwrap();
@@ -263,7 +278,12 @@ mod tests {
         assert_eq!(b.unwrap(), "Hello, Grace!");
         let (c, failed_at) = c;
         assert!(
-            matches!(c, Err(DbError::Pool(PoolError::Timeout(managed::TimeoutType::Wait)))),
+            matches!(
+                c,
+                Err(DbError::Pool(PoolError::Timeout(
+                    managed::TimeoutType::Wait
+                )))
+            ),
             "{c:?}"
         );
         assert!(failed_at >= Duration::from_millis(500), "{failed_at:?}");
