@@ -262,6 +262,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_connection_cancelled_mid_request_is_replaced() {
+        let (addr, _) = start_server().await.unwrap();
+        let pool = build_pool(addr).unwrap();
+        let mut conn = pool.get().await.unwrap();
+        {
+            // One poll writes the request; the reply is not read yet when
+            // the future is dropped.
+            let request = conn.request("PING 1");
+            tokio::pin!(request);
+            assert!(futures::poll!(&mut request).is_pending());
+        }
+        drop(conn);
+        let mut conn = pool.get().await.unwrap();
+        assert_eq!(conn.id(), 2);
+        assert_eq!(conn.request("PING 2").await.unwrap(), "PONG 2");
+    }
+
+    #[tokio::test]
     async fn a_connection_the_server_closed_while_idle_is_replaced() {
         let (addr, _) = start_server().await.unwrap();
         let pool = build_pool(addr).unwrap();
