@@ -58,6 +58,7 @@ const KEY_TERMS: &[(&str, &str)] = &[
     ("load shedding", "backpressure-and-batching.html"),
     ("into_split", "io.html"),
     ("trait_variant", "async-traits.html"),
+    ("deadpool", "pools.html"),
 ];
 
 /// Fence words whose blocks are wrong on purpose and carry a label
