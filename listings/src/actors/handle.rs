@@ -183,6 +183,17 @@ mod tests {
         assert_eq!(store.set("a", "1").await, Err(ActorGone));
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_that_gives_up_does_not_stop_the_actor() {
+        let (store, actor) = Store::spawn();
+        store.set("a", "1").await.unwrap();
+        // This caller gives up before the actor answers, so the actor's
+        // reply fails.
+        let _ = timeout(Duration::ZERO, store.get("a")).await;
+        assert_eq!(store.get("a").await, Ok(Some("1".to_string())));
+        assert!(!actor.is_finished());
+    }
+
     #[tokio::test]
     async fn a_reply_dropped_unanswered_is_an_error() {
         // The other way to lose an actor: it takes the message, then dies
