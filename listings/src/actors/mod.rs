@@ -2,6 +2,7 @@
 
 use crate::Program;
 
+pub mod counter_timing;
 pub mod cycle;
 pub mod exercise;
 pub mod handle;
@@ -30,6 +31,11 @@ pub const PROGRAMS: &[Program] = &[
         name: "cycle",
         chapter: "actors",
         run: cycle::main,
+    },
+    Program {
+        name: "counter_timing",
+        chapter: "actors",
+        run: counter_timing::main,
     },
     Program {
         name: "locks_vs_actor",
