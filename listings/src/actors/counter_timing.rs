@@ -45,7 +45,7 @@ pub async fn time_actor(rounds: u32) -> Duration {
 
 #[tokio::main(flavor = "current_thread")]
 pub async fn main() {
-    let rounds = 100_000;
+    let rounds = 20_000;
     println!("mutex: {:?} per increment", time_mutex(rounds));
     println!("actor: {:?} per increment", time_actor(rounds).await);
 }
