@@ -220,6 +220,21 @@ mod tests {
         assert!(windows.is_empty());
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_closed_inbox_is_not_polled_again() {
+        // A closed inbox whose branch stayed enabled would return `None` at
+        // once, every round: the actor would spin and never end. A paused
+        // clock cannot show that (time never moves while a task is busy),
+        // so this test runs on a real clock, with a second worker thread
+        // for the timeout. When all is well it ends in microseconds.
+        let (events, queries, actor) = start();
+        drop(events);
+        assert_eq!(ask(&queries).await, 0);
+        drop(queries);
+        let ended = timeout(Duration::from_secs(5), actor).await;
+        assert!(ended.is_ok(), "the actor did not end");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_flood_of_events_does_not_hold_a_window_open() {
         let (events, queries, actor) = start();
