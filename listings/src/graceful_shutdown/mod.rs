@@ -2,5 +2,11 @@
 
 use crate::Program;
 
+pub mod drain_server;
+
 /// The program listings of this chapter, runnable by name.
-pub const PROGRAMS: &[Program] = &[];
+pub const PROGRAMS: &[Program] = &[Program {
+    name: "drain_server",
+    chapter: "graceful-shutdown",
+    run: drain_server::main,
+}];
