@@ -106,7 +106,8 @@ pub async fn main() {
 
     // In a server this would be the signal; here it comes after a second.
     sleep(Duration::from_secs(1)).await;
-    let report = workers.shut_down(Duration::from_secs(2)).await;
+    let grace = Duration::from_secs(2);
+    let report = workers.shut_down(grace).await;
 
     for (name, after) in &report.finished {
         println!(
@@ -114,7 +115,7 @@ pub async fn main() {
             after.as_millis()
         );
     }
-    println!("gave up after 2s; still running: {:?}", report.left);
+    println!("gave up after {grace:?}; still running: {:?}", report.left);
 }
 // ANCHOR_END: main
 
@@ -161,11 +162,12 @@ mod tests {
         });
 
         let start = Instant::now();
-        let report = workers.shut_down(Duration::from_secs(2)).await;
+        let grace = Duration::from_secs(2);
+        let report = workers.shut_down(grace).await;
         assert_eq!(report.finished, [("slow", Duration::from_millis(1500))]);
         assert_eq!(report.left, ["deaf", "late"]);
-        // It gave up at exactly the deadline, not at the first timeout of a
-        // restarted wait (3.5 s) and not when `late` would have finished.
+        // It gave up at exactly the deadline: a wait restarted after `slow`
+        // finished would have let `late` finish too.
         assert_eq!(start.elapsed(), Duration::from_secs(2));
         // The ones left were aborted, and dropped by the time it returned.
         assert!(dropped.load(Ordering::SeqCst));

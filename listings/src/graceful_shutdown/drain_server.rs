@@ -175,7 +175,8 @@ async fn answer(line: &str) -> String {
         Ok(millis) if millis <= MAX_WORK_MS => millis,
         _ => {
             return format!(
-                "error: {argument:?} is not a number of milliseconds up to {MAX_WORK_MS}"
+                "error: {argument:?} is not a number of milliseconds \
+                 up to {MAX_WORK_MS}"
             );
         }
     };

@@ -30,7 +30,7 @@ pub mod attempt {
         }
 
         /// How many requests are in flight.
-        pub fn len(&self) -> usize {
+        pub fn count(&self) -> usize {
             todo!()
         }
 
@@ -109,7 +109,7 @@ pub mod solution {
         }
 
         /// How many requests are in flight.
-        pub fn len(&self) -> usize {
+        pub fn count(&self) -> usize {
             self.requests.borrow().len()
         }
 
@@ -170,7 +170,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn with_nothing_in_flight_drain_returns_at_once() {
         let in_flight = InFlight::new();
-        assert_eq!(in_flight.len(), 0);
+        assert_eq!(in_flight.count(), 0);
         let start = Instant::now();
         assert_eq!(in_flight.drain(Duration::from_secs(5)).await, Ok(()));
         assert_eq!(start.elapsed(), Duration::ZERO);
@@ -181,11 +181,11 @@ mod tests {
         let in_flight = InFlight::new();
         request(&in_flight, "one", Duration::from_secs(1));
         request(&in_flight, "two", Duration::from_secs(2));
-        assert_eq!(in_flight.len(), 2);
+        assert_eq!(in_flight.count(), 2);
         let start = Instant::now();
         assert_eq!(in_flight.drain(Duration::from_secs(5)).await, Ok(()));
         assert_eq!(start.elapsed(), Duration::from_secs(2));
-        assert_eq!(in_flight.len(), 0);
+        assert_eq!(in_flight.count(), 0);
     }
 
     #[tokio::test(start_paused = true)]
@@ -218,9 +218,9 @@ mod tests {
         let in_flight = InFlight::new();
         let first = in_flight.start("same");
         let _second = in_flight.start("same");
-        assert_eq!(in_flight.len(), 2);
+        assert_eq!(in_flight.count(), 2);
         drop(first);
-        assert_eq!(in_flight.len(), 1);
+        assert_eq!(in_flight.count(), 1);
         let left = in_flight.drain(Duration::ZERO).await;
         assert_eq!(left, Err(vec!["same".to_string()]));
     }
@@ -230,9 +230,9 @@ mod tests {
         let in_flight = InFlight::new();
         let clone = in_flight.clone();
         let guard = clone.start("from a clone");
-        assert_eq!(in_flight.len(), 1);
+        assert_eq!(in_flight.count(), 1);
         drop(guard);
-        assert_eq!(in_flight.len(), 0);
+        assert_eq!(in_flight.count(), 0);
         assert_eq!(in_flight.drain(Duration::ZERO).await, Ok(()));
     }
 }
