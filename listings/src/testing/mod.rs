@@ -2,5 +2,10 @@
 
 use crate::Program;
 
+pub mod exercise;
+pub mod flavors;
+pub mod lost_update_loom;
+pub mod mock_trait;
+
 /// The program listings of this chapter, runnable by name.
 pub const PROGRAMS: &[Program] = &[];
