@@ -59,6 +59,11 @@ const KEY_TERMS: &[(&str, &str)] = &[
     ("into_split", "io.html"),
     ("trait_variant", "async-traits.html"),
     ("deadpool", "pools.html"),
+    ("graceful shutdown", "graceful-shutdown.html"),
+    ("mockall", "testing.html"),
+    ("loom", "testing.html"),
+    ("EnvFilter", "observability.html"),
+    ("TaskMonitor", "observability.html"),
 ];
 
 /// Fence words whose blocks are wrong on purpose and carry a label
