@@ -135,6 +135,7 @@ pub async fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio_test::io::Builder;
 
     const LIMIT: Duration = Duration::from_secs(5);
 
@@ -246,5 +247,40 @@ mod tests {
         let (frames, error) = timeout(LIMIT, read_frames(&bytes[..])).await.unwrap();
         assert!(frames.is_empty());
         assert!(error.is_some(), "7 of 10 bytes is not a frame");
+    }
+
+    // tokio-test's mock stream plays a script of reads and checks every
+    // write against it, byte for byte (shown in the testing chapter).
+    // ANCHOR: script
+    #[tokio::test]
+    async fn the_server_answers_in_capitals_then_refuses_a_long_line() {
+        let too_long = vec![b'x'; MAX_LINE + 1]; // and no newline
+        let stream = Builder::new()
+            .read(b"hi\n")
+            .write(b"HI\n")
+            .read(&too_long)
+            .write(b"ERR lines are at most 64 bytes\n")
+            .build();
+
+        let log = shout_server(stream).await;
+
+        assert_eq!(
+            log,
+            ["server got \"hi\"", "server got a line that is too long"]
+        );
+    }
+    // ANCHOR_END: script
+
+    #[tokio::test]
+    #[should_panic(
+        expected = "failed: name=shout i=0\n  left: [72, 73, 10]\n right: [104, 105, 10]"
+    )]
+    async fn a_write_the_script_does_not_expect_panics() {
+        let stream = Builder::new()
+            .name("shout")
+            .read(b"hi\n")
+            .write(b"hi\n") // the server writes "HI\n"
+            .build();
+        shout_server(stream).await;
     }
 }

@@ -35,6 +35,7 @@ mod tests {
     use std::sync::atomic::AtomicUsize;
     use std::sync::{Arc, Barrier};
 
+    // ANCHOR: race_test
     const TASKS: usize = 4;
     const ROUNDS: u64 = 100_000;
     const TRIALS: usize = 5;
@@ -93,4 +94,5 @@ mod tests {
             assert_eq!(metrics.snapshot(), (calls, calls * 512), "trial {trial}");
         }
     }
+    // ANCHOR_END: race_test
 }
