@@ -10,7 +10,8 @@
 //! - `width`: no shown code line is wider than a rendered block;
 //! - `reader_dependencies`: the introduction's dependency list is complete;
 //! - `standalone`: no listing file refers to the rest of its crate;
-//! - `quoted_errors`: a quoted compiler error is what rustc prints today.
+//! - `quoted_errors`: a quoted compiler error is what rustc prints today, and
+//!   each heading of the error-messages appendix is a checked message.
 //!
 //! They share one test binary so the suite links once.
 

@@ -14,12 +14,19 @@
 //! `--emit=metadata`: the blocks are compiled in parallel and in well under a
 //! second each. Panic messages are checked where the block runs: the test of a
 //! `should_panic` block expects the message its quotation gives (`build.rs`).
+//!
+//! The appendix of error messages is held to more: every section's heading is
+//! a message as printed, and its section shows a quotation checked here, by a
+//! `should_panic` test, or by the output snapshots.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::blocks::{self, Kind};
 use crate::book;
+
+/// The appendix that lists error messages.
+const APPENDIX: &str = "error-messages.md";
 
 /// One `compile_fail` block and the error its chapter quotes.
 struct Quoted {
@@ -239,6 +246,78 @@ fn quoted_compiler_errors_are_what_rustc_prints() {
     );
 }
 
+/// The text a heading of the appendix must find in its section's quotation:
+/// `E0733: recursion …` stands for `error[E0733]: recursion …`, so that a
+/// search for the code alone finds the heading.
+fn quoted_form(heading: &str) -> String {
+    match heading.split_once(": ") {
+        Some((code, message)) if is_error_code(code) => {
+            format!("error[{code}]: {message}")
+        }
+        _ => heading.to_string(),
+    }
+}
+
+#[test]
+fn each_appendix_heading_is_a_checked_message() {
+    let path = book::root().join("src").join(APPENDIX);
+    let written = std::fs::read_to_string(&path).unwrap();
+    let text = book::expanded(Path::new(APPENDIX)).text;
+    let fences = book::fences(&text);
+    let written_fences = book::fences(&written);
+    assert_eq!(fences.len(), written_fences.len(), "includes add no fences");
+    // Each quotation this suite checks, and each included program output.
+    let checked: Vec<&book::Fence> = fences
+        .iter()
+        .enumerate()
+        .filter_map(|(index, fence)| match Kind::of(&fence.info) {
+            Some(Kind::CompileFail | Kind::ShouldPanic) => {
+                blocks::quotation(&text, &fences, index)
+            }
+            _ if fence.info == "text"
+                && written_fences[index]
+                    .body
+                    .iter()
+                    .any(|line| line.contains("/listings/output/")) =>
+            {
+                Some(fence)
+            }
+            _ => None,
+        })
+        .collect();
+    let mut headings = 0;
+    let mut problems = Vec::new();
+    for (line, prose) in book::prose_lines(&text) {
+        let Some(heading) = prose.strip_prefix("## ") else {
+            continue;
+        };
+        headings += 1;
+        let wanted = quoted_form(heading.trim());
+        let section_end = text
+            .lines()
+            .enumerate()
+            .skip(line)
+            .find(|(_, next)| next.starts_with("## "))
+            .map_or(usize::MAX, |(index, _)| index + 1);
+        let found = checked.iter().any(|fence| {
+            fence.line > line
+                && fence.line < section_end
+                && fence.body.iter().any(|quoted| matches(&wanted, quoted))
+        });
+        if !found {
+            let written_line = written
+                .lines()
+                .position(|written| written == prose)
+                .map_or(line, |index| index + 1);
+            problems.push(format!(
+                "src/{APPENDIX}:{written_line}: `{heading}` is not in a checked quotation of its section"
+            ));
+        }
+    }
+    assert!(headings > 0, "the appendix has no sections");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn margins_and_ellipses_are_ignored() {
     let stderr = "error[E0277]: `{async block@src/main.rs:4:9: 4:14}` cannot be unpinned\n\
@@ -253,4 +332,8 @@ fn margins_and_ellipses_are_ignored() {
     assert!(missing_lines(&short, help).is_empty());
     let stale = ["error[E0277]: `{async block@...}` can't be unpinned".to_string()];
     assert_eq!(missing_lines(&stale, stderr).len(), 1);
+    assert_eq!(
+        quoted_form("E0733: recursion in an async fn requires boxing"),
+        "error[E0733]: recursion in an async fn requires boxing"
+    );
 }
