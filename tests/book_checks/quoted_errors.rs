@@ -133,13 +133,25 @@ fn extern_flags(deps: &Path) -> Vec<String> {
     flags
 }
 
+/// The compiler that built the dependencies: `$RUSTC` if set, or else the
+/// `rustc` beside the `cargo` running the tests (under rustup, that is the
+/// toolchain's own, not the proxy's choice for the scratch directory).
+fn rustc() -> PathBuf {
+    if let Some(rustc) = std::env::var_os("RUSTC") {
+        return rustc.into();
+    }
+    std::env::var_os("CARGO")
+        .map(|cargo| PathBuf::from(cargo).with_file_name("rustc"))
+        .filter(|rustc| rustc.exists())
+        .unwrap_or_else(|| "rustc".into())
+}
+
 /// rustc's diagnostics for one block.
 fn compile(quoted: &Quoted, dir: &Path, deps: &Path, externs: &[String]) -> String {
     let file = dir.join("block.rs");
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(&file, &quoted.code).unwrap();
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let output = Command::new(rustc)
+    let output = Command::new(rustc())
         .current_dir(dir)
         .args([
             "--edition=2024",
