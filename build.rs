@@ -146,6 +146,13 @@ fn main() {
                 continue;
             }
             let source = format!("src/{}:{line}", relative.display());
+            // A should_panic block followed by a quotation of its panic
+            // message must panic with that message.
+            let expected_panic = (kind == blocks::Kind::ShouldPanic)
+                .then(|| blocks::quotation(&expanded.text, &rendered, index))
+                .flatten()
+                .map(blocks::quoted_panic);
+            let expected_panic = expected_panic.as_deref();
             let chapter_module = &module;
             let module = format!("line_{line}");
             let listing = (written.len() == rendered.len())
@@ -163,6 +170,7 @@ fn main() {
                         kind,
                         &listing_path,
                         public_main,
+                        expected_panic,
                     ) {
                         Ok(code) => chapter_code.push_str(&code),
                         Err(error) => failures.push(error),
@@ -179,7 +187,13 @@ fn main() {
                     code.push_str(&format!(
                         "/// src/{}\npub mod {chapter_module} {{\n{}}}\n",
                         relative.display(),
-                        blocks::test_module(&module, &source, kind, &fence.body),
+                        blocks::test_module(
+                            &module,
+                            &source,
+                            kind,
+                            &fence.body,
+                            expected_panic,
+                        ),
                     ));
                 }
                 None => chapter_code.push_str(&blocks::test_module(
@@ -187,6 +201,7 @@ fn main() {
                     &source,
                     kind,
                     &fence.body,
+                    expected_panic,
                 )),
             }
         }

@@ -20,6 +20,7 @@ pub mod backpressure_and_batching;
 pub mod cancellation;
 pub mod capstone;
 pub mod channels;
+pub mod error_messages;
 pub mod errors_and_retries;
 pub mod graceful_shutdown;
 pub mod io;
@@ -76,6 +77,7 @@ pub fn programs() -> Vec<Program> {
         observability::PROGRAMS,
         performance_and_pitfalls::PROGRAMS,
         capstone::PROGRAMS,
+        error_messages::PROGRAMS,
     ]
     .concat()
 }

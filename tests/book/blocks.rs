@@ -130,6 +130,43 @@ pub fn only_fences(markdown: &str, keep: impl Fn(&str) -> bool) -> String {
     out
 }
 
+/// The quotation of what a Rust block makes rustc or the program print: the
+/// `text` fence that follows `fences[index]` with nothing between them but blank
+/// lines and lead-ins that end in a colon ("rustc rejects this with:"). This is
+/// how a chapter quotes a compiler error or a panic message, and the quotation
+/// is checked against a real run: a book check (`quoted_errors`) compiles each
+/// `compile_fail` block and finds its quotation in rustc's output, and the test
+/// of a `should_panic` block expects the message its quotation gives.
+pub fn quotation<'a>(
+    text: &str,
+    fences: &'a [Fence],
+    index: usize,
+) -> Option<&'a Fence> {
+    let block = fences.get(index)?;
+    let next = fences.get(index + 1).filter(|next| next.info == "text")?;
+    // 1-based lines: the block's closing fence is at `line + body.len() + 1`.
+    let between = text
+        .lines()
+        .skip(block.line + block.body.len() + 1)
+        .take(next.line.checked_sub(block.line + block.body.len() + 2)?);
+    let mut between = between.map(str::trim);
+    between
+        .all(|line| line.is_empty() || line.ends_with(':'))
+        .then_some(next)
+}
+
+/// The panic message a `should_panic` block's quotation gives: its lines, less
+/// a first line `thread '…' panicked at …:` that names where it panicked.
+pub fn quoted_panic(quotation: &Fence) -> String {
+    let mut lines = quotation.body.as_slice();
+    if lines.first().is_some_and(|first| {
+        first.starts_with("thread '") && first.contains("panicked at")
+    }) {
+        lines = &lines[1..];
+    }
+    lines.join("\n").trim().to_string()
+}
+
 /// How a Rust block is tested.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -291,6 +328,7 @@ pub fn test_module(
     source: &str,
     kind: Kind,
     body: &[String],
+    expected_panic: Option<&str>,
 ) -> String {
     let code = match kind {
         Kind::TestHarness => code(body),
@@ -312,26 +350,36 @@ pub fn test_module(
         inner.push_str(&code);
     }
     let alone = needs_own_process(&code);
+    let should_panic = should_panic_attribute(expected_panic);
     let runner = match (kind, alone) {
         (Kind::Run, false) => {
             "#[test]\nfn main_runs() -> impl ::std::process::Termination {\n    main()\n}\n"
+                .to_string()
         }
-        (Kind::ShouldPanic, false) => {
-            "#[test]\n#[should_panic]\nfn main_panics() {\n    let code = ::std::process::Termination::report(main());\n    assert!(code == ::std::process::ExitCode::SUCCESS, \"main returned an error\");\n}\n"
-        }
+        (Kind::ShouldPanic, false) => format!(
+            "#[test]\n{should_panic}\nfn main_panics() {{\n    let code = ::std::process::Termination::report(main());\n    assert!(code == ::std::process::ExitCode::SUCCESS, \"main returned an error\");\n}}\n"
+        ),
         (Kind::Run, true) => {
-            "#[test]\nfn main_runs() {\n    crate::alone::run(module_path!(), \"main_runs\", true, main);\n}\n"
+            "#[test]\nfn main_runs() {\n    crate::alone::run(module_path!(), \"main_runs\", true, None, main);\n}\n".to_string()
         }
-        (Kind::ShouldPanic, true) => {
-            "#[test]\nfn main_panics() {\n    crate::alone::run(module_path!(), \"main_panics\", false, main);\n}\n"
-        }
-        (Kind::NoRun, _) => "#[test]\nfn compiles() {\n    let _ = main;\n}\n",
-        (Kind::TestHarness, _) | (Kind::CompileFail, _) => "",
+        (Kind::ShouldPanic, true) => format!(
+            "#[test]\nfn main_panics() {{\n    crate::alone::run(module_path!(), \"main_panics\", false, {expected_panic:?}, main);\n}}\n"
+        ),
+        (Kind::NoRun, _) => "#[test]\nfn compiles() {\n    let _ = main;\n}\n".to_string(),
+        (Kind::TestHarness, _) | (Kind::CompileFail, _) => String::new(),
     };
     format!(
         "/// {source} ({})\n#[allow(unused, unexpected_cfgs, clippy::all)]\nmod {module} {{\n{inner}\n{runner}}}\n",
         kind.word()
     )
+}
+
+/// `#[should_panic]`, with the message the chapter quotes if it quotes one.
+fn should_panic_attribute(expected_panic: Option<&str>) -> String {
+    match expected_panic {
+        Some(message) => format!("#[should_panic(expected = {message:?})]"),
+        None => "#[should_panic]".to_string(),
+    }
 }
 
 /// The listing file a block shows whole, if its fence holds nothing but one
@@ -381,13 +429,15 @@ pub fn delegated_module(
     kind: Kind,
     listing_path: &str,
     public_main: bool,
+    expected_panic: Option<&str>,
 ) -> Result<String, String> {
+    let should_panic = should_panic_attribute(expected_panic);
     let runner = match (kind, public_main) {
         (Kind::Run, true) => format!(
             "#[test]\nfn main_runs() -> impl ::std::process::Termination {{\n    {listing_path}::main()\n}}\n"
         ),
         (Kind::ShouldPanic, true) => format!(
-            "#[test]\n#[should_panic]\nfn main_panics() {{\n    let code = ::std::process::Termination::report({listing_path}::main());\n    assert!(code == ::std::process::ExitCode::SUCCESS, \"main returned an error\");\n}}\n"
+            "#[test]\n{should_panic}\nfn main_panics() {{\n    let code = ::std::process::Termination::report({listing_path}::main());\n    assert!(code == ::std::process::ExitCode::SUCCESS, \"main returned an error\");\n}}\n"
         ),
         (Kind::ShouldPanic, false) => {
             return Err(format!(
@@ -418,6 +468,7 @@ mod alone {
         module: &str,
         test: &str,
         must_succeed: bool,
+        expected_panic: Option<&str>,
         main: fn() -> T,
     ) {
         // `module_path!()` starts with the crate's name; test names do not.
@@ -442,6 +493,13 @@ mod alone {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr),
         );
+        if let Some(expected) = expected_panic {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains(expected),
+                "{name}: the panic message is not the one quoted: {expected}\n{stderr}"
+            );
+        }
     }
 }
 "#;
@@ -492,7 +550,8 @@ mod tests {
 
     #[test]
     fn a_block_without_main_is_wrapped_in_one() {
-        let module = test_module("line_3", "x.md:3", Kind::Run, &lines("let x = 1;"));
+        let module =
+            test_module("line_3", "x.md:3", Kind::Run, &lines("let x = 1;"), None);
         assert!(module.contains("fn main() {\nlet x = 1;\n}"), "{module}");
         assert!(module.contains("fn main_runs()"), "{module}");
         let question = test_module(
@@ -500,6 +559,7 @@ mod tests {
             "x.md:4",
             Kind::Run,
             &lines("f()?;\n# Ok::<(), E>(())"),
+            None,
         );
         assert!(question.contains("_inner().unwrap()"), "{question}");
     }
@@ -508,16 +568,58 @@ mod tests {
     fn each_kind_gets_its_runner() {
         let body = lines("fn main() {}");
         assert!(
-            test_module("a", "s", Kind::ShouldPanic, &body)
+            test_module("a", "s", Kind::ShouldPanic, &body, None)
                 .contains("#[should_panic]")
         );
-        assert!(test_module("a", "s", Kind::NoRun, &body).contains("fn compiles()"));
-        let harness =
-            test_module("a", "s", Kind::TestHarness, &lines("#[test]\nfn t() {}"));
+        assert!(
+            test_module("a", "s", Kind::NoRun, &body, None).contains("fn compiles()")
+        );
+        let harness = test_module(
+            "a",
+            "s",
+            Kind::TestHarness,
+            &lines("#[test]\nfn t() {}"),
+            None,
+        );
         assert!(!harness.contains("fn main"), "{harness}");
         let alone =
-            test_module("a", "s", Kind::Run, &lines("fn main() { x.init(); }"));
+            test_module("a", "s", Kind::Run, &lines("fn main() { x.init(); }"), None);
         assert!(alone.contains("crate::alone::run"), "{alone}");
+    }
+
+    #[test]
+    fn a_quoted_panic_message_is_expected() {
+        let body = lines("fn main() {}");
+        let module =
+            test_module("a", "s", Kind::ShouldPanic, &body, Some("boom \"x\""));
+        assert!(
+            module.contains(r#"#[should_panic(expected = "boom \"x\"")]"#),
+            "{module}"
+        );
+        let alone = test_module(
+            "a",
+            "s",
+            Kind::ShouldPanic,
+            &lines("fn main() { x.init(); }"),
+            Some("boom"),
+        );
+        assert!(alone.contains(r#"Some("boom"), main)"#), "{alone}");
+    }
+
+    #[test]
+    fn a_quotation_follows_its_block() {
+        let text =
+            "```rust,compile_fail\nx\n```\n\nrustc says:\n\n```text\nerror: e\n```\n";
+        let found = fences(text);
+        assert_eq!(quotation(text, &found, 0).unwrap().body, ["error: e"]);
+        let prose = "```rust\nx\n```\n\nAn explanation.\n\n```text\nout\n```\n";
+        assert_eq!(quotation(prose, &fences(prose), 0), None);
+        let panic = Fence {
+            line: 1,
+            info: "text".into(),
+            body: lines("thread 'main' panicked at src/main.rs:3:5:\nboom"),
+        };
+        assert_eq!(quoted_panic(&panic), "boom");
     }
 
     #[test]
@@ -533,6 +635,7 @@ mod tests {
             "s",
             Kind::Run,
             &lines("fn main() {}\n#[cfg(test)]\nmod tests {}"),
+            None,
         );
         assert!(module.contains("#[cfg(any())]"), "{module}");
         let harness = test_module(
@@ -540,6 +643,7 @@ mod tests {
             "s",
             Kind::TestHarness,
             &lines("#[cfg(test)]\nmod tests {}"),
+            None,
         );
         assert!(harness.contains("#[cfg(test)]"), "{harness}");
     }
@@ -570,15 +674,24 @@ mod tests {
     #[test]
     fn a_delegated_block_runs_the_listing_main() {
         let run =
-            delegated_module("l", "s", Kind::Run, "::listings::a::b", true).unwrap();
+            delegated_module("l", "s", Kind::Run, "::listings::a::b", true, None)
+                .unwrap();
         assert!(run.contains("use ::listings::a::b as _;"), "{run}");
         assert!(run.contains("::listings::a::b::main()"), "{run}");
         let library =
-            delegated_module("l", "s", Kind::Run, "::listings::a::b", false).unwrap();
+            delegated_module("l", "s", Kind::Run, "::listings::a::b", false, None)
+                .unwrap();
         assert!(!library.contains("main()"), "{library}");
         assert!(
-            delegated_module("l", "s", Kind::ShouldPanic, "::listings::a::b", false)
-                .is_err()
+            delegated_module(
+                "l",
+                "s",
+                Kind::ShouldPanic,
+                "::listings::a::b",
+                false,
+                None
+            )
+            .is_err()
         );
         assert!(has_public_main("#[tokio::main]\npub async fn main() {}"));
         assert!(!has_public_main("#[allow(dead_code)]\nfn main() {}"));

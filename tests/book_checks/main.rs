@@ -9,7 +9,9 @@
 //! - `blocks_tested`: every Rust block became a test, as `build.rs` reports;
 //! - `width`: no shown code line is wider than a rendered block;
 //! - `reader_dependencies`: the introduction's dependency list is complete;
-//! - `standalone`: no listing file refers to the rest of its crate.
+//! - `standalone`: no listing file refers to the rest of its crate;
+//! - `quoted_errors`: a quoted compiler error is what rustc prints today, and
+//!   each heading of the error-messages appendix is a checked message.
 //!
 //! They share one test binary so the suite links once.
 
@@ -25,6 +27,7 @@ mod fences;
 mod links;
 mod mdbook_parity;
 mod orphans;
+mod quoted_errors;
 mod reader_dependencies;
 mod standalone;
 mod summary;
