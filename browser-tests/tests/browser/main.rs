@@ -64,6 +64,8 @@ const KEY_TERMS: &[(&str, &str)] = &[
     ("loom", "testing.html"),
     ("EnvFilter", "observability.html"),
     ("TaskMonitor", "observability.html"),
+    ("E0733", "error-messages.html"),
+    ("no reactor running", "error-messages.html"),
 ];
 
 /// Fence words whose blocks are wrong on purpose and carry a label
