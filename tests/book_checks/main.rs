@@ -10,6 +10,8 @@
 //! - `width`: no shown code line is wider than a rendered block;
 //! - `reader_dependencies`: the introduction's dependency list is complete;
 //! - `standalone`: no listing file refers to the rest of its crate;
+//! - `teaching`: the course appendix's schedules add up, its exercise index
+//!   is complete, and every chapter has speaker notes with a real demonstration;
 //! - `quoted_errors`: a quoted compiler error is what rustc prints today, and
 //!   each heading of the error-messages appendix is a checked message.
 //!
@@ -31,4 +33,5 @@ mod quoted_errors;
 mod reader_dependencies;
 mod standalone;
 mod summary;
+mod teaching;
 mod width;
