@@ -10,7 +10,7 @@
 //! - every written chapter has speaker notes that name what to draw, the
 //!   question asked most, a live demonstration that exists (a registered
 //!   program of that chapter, or a test filter naming a listing file) and a
-//!   time.
+//!   time, the one a schedule gives the chapter's talk.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -298,6 +298,29 @@ fn every_exercise_is_in_the_index() {
     );
 }
 
+/// Every chapter's talk minutes across the schedules: file to minutes.
+fn talk_minutes(lines: &[&str]) -> BTreeMap<String, BTreeSet<u32>> {
+    let mut found: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for (header, rows) in tables(lines) {
+        if !header.iter().any(|cell| cell == "kind") {
+            continue;
+        }
+        let (segment, kind, minutes) = (
+            column(&header, "segment"),
+            column(&header, "kind"),
+            column(&header, "minutes"),
+        );
+        for row in rows.iter().filter(|row| row[kind] == "talk") {
+            for target in link_targets(&row[segment]) {
+                if let Ok(value) = row[minutes].parse() {
+                    found.entry(target).or_default().insert(value);
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Registered programs: name to chapter slug, from each chapter's `PROGRAMS`.
 fn programs() -> BTreeMap<String, String> {
     let mut files = Vec::new();
@@ -344,6 +367,11 @@ fn every_chapter_has_speaker_notes_with_a_real_demonstration() {
         .map(|block| block.split("</details>").next().unwrap())
         .collect();
     let programs = programs();
+    let lines: Vec<&str> = book::prose_lines(&text)
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect();
+    let talks = talk_minutes(&lines);
     let mut chapters_with_notes = BTreeSet::new();
     let mut wrong = Vec::new();
     for block in &blocks {
@@ -364,6 +392,19 @@ fn every_chapter_has_speaker_notes_with_a_real_demonstration() {
             if !block.contains(label) {
                 wrong.push(format!("{chapter}: the notes have no {label}"));
             }
+        }
+        // The summary's "(20 min)" is a talk the schedules give the chapter.
+        let stated = block
+            .split_once("<summary>")
+            .and_then(|(_, rest)| rest.split_once(" min)</summary>"))
+            .and_then(|(summary, _)| summary.rsplit_once('('))
+            .and_then(|(_, minutes)| minutes.parse::<u32>().ok());
+        match (stated, talks.get(&chapter)) {
+            (Some(minutes), Some(scheduled)) if scheduled.contains(&minutes) => {}
+            (Some(minutes), scheduled) => wrong.push(format!(
+                "{chapter}: the notes say {minutes} min, the schedules give {scheduled:?}"
+            )),
+            (None, _) => wrong.push(format!("{chapter}: no \"(N min)\" in the summary")),
         }
         let runs = commands(block, "cargo run -p listings -- ");
         let tests = commands(block, "cargo test -p listings --lib ");
