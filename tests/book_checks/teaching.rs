@@ -3,6 +3,9 @@
 //! - each schedule's minutes add up to the length its heading states
 //!   ("## One day (6 h 30 min of teaching)"), counting every table below the
 //!   heading down to the next heading of the same or a higher level;
+//! - where a schedule has a `starts` column, each row starts when the row
+//!   before it ends (breaks are rows with a start time that do not count as
+//!   teaching);
 //! - every row of a schedule links somewhere (the `links` check resolves it),
 //!   and an exercise row gets exactly the minutes the exercise index gives it;
 //! - the exercise index holds every `listings/src/<chapter>/exercise.rs`, once,
@@ -66,6 +69,18 @@ fn stated_minutes(heading: &str) -> Option<u32> {
         };
     }
     Some(minutes)
+}
+
+/// "09:40" as minutes after midnight.
+fn clock_minutes(text: &str) -> u32 {
+    let parsed = text.split_once(':').and_then(|(hours, minutes)| {
+        Some(hours.parse::<u32>().ok()? * 60 + minutes.parse::<u32>().ok()?)
+    });
+    parsed.unwrap_or_else(|| panic!("{APPENDIX}: {text:?} is not a time like 09:40"))
+}
+
+fn clock_text(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// The cells of a table row, or `None` for a line that is not a row.
@@ -229,10 +244,29 @@ fn schedules_add_up_to_their_stated_length() {
                 column(header, "kind"),
                 column(header, "minutes"),
             );
+            let starts = header.iter().position(|cell| cell == "starts");
+            let mut clock: Option<u32> = None;
             for row in rows {
                 let value: u32 = row[minutes].parse().unwrap_or_else(|_| {
                     panic!("{APPENDIX}: minutes {:?} are not a number", row[minutes])
                 });
+                if let Some(starts) = starts {
+                    let start = clock_minutes(&row[starts]);
+                    if clock.is_some_and(|expected| expected != start) {
+                        wrong.push(format!(
+                            "{:?}: {:?} starts at {}, but the row before ends at {}",
+                            heading.text,
+                            row[segment],
+                            row[starts],
+                            clock_text(clock.unwrap())
+                        ));
+                    }
+                    clock = Some(start + value);
+                }
+                // A break has a start time but is not teaching.
+                if row[kind] == "break" {
+                    continue;
+                }
                 total += value;
                 let targets = link_targets(&row[segment]);
                 assert!(
