@@ -11,7 +11,9 @@
 //! - `reader_dependencies`: the introduction's dependency list is complete;
 //! - `standalone`: no listing file refers to the rest of its crate;
 //! - `quoted_errors`: a quoted compiler error is what rustc prints today, and
-//!   each heading of the error-messages appendix is a checked message.
+//!   each heading of the error-messages appendix is a checked message;
+//! - `ecosystem`: the ecosystem appendix lists every crate the book depends on,
+//!   at the version in Cargo.lock.
 //!
 //! They share one test binary so the suite links once.
 
@@ -23,6 +25,7 @@ mod blocks;
 
 mod blocks_tested;
 mod book;
+mod ecosystem;
 mod fences;
 mod links;
 mod mdbook_parity;
