@@ -3,6 +3,7 @@
 use crate::Program;
 
 pub mod blocking_measured;
+pub mod cpu_bound;
 pub mod exercise;
 pub mod large_futures;
 
@@ -12,6 +13,11 @@ pub const PROGRAMS: &[Program] = &[
         name: "blocking_measured",
         chapter: "performance-and-pitfalls",
         run: blocking_measured::main,
+    },
+    Program {
+        name: "cpu_bound",
+        chapter: "performance-and-pitfalls",
+        run: cpu_bound::main,
     },
     Program {
         name: "large_futures",
