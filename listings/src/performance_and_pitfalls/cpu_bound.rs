@@ -380,6 +380,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_dedicated_thread_ends_when_the_last_handle_is_dropped() {
+        // Something the thread owns that tells us when the thread exits: a
+        // thread-local's destructor runs as its thread ends.
+        struct OnExit(std::sync::mpsc::Sender<()>);
+        impl Drop for OnExit {
+            fn drop(&mut self) {
+                let _ = self.0.send(());
+            }
+        }
+        thread_local!(static ON_EXIT: std::cell::RefCell<Option<OnExit>> =
+            const { std::cell::RefCell::new(None) });
+        let (exited, exit) = std::sync::mpsc::channel();
+        let cruncher = Cruncher::start();
+        let second = cruncher.clone();
+        cruncher
+            .run(move || {
+                ON_EXIT.with(|slot| *slot.borrow_mut() = Some(OnExit(exited)))
+            })
+            .await;
+        drop(cruncher);
+        assert!(
+            exit.try_recv().is_err(),
+            "a handle is left: the thread runs on"
+        );
+        drop(second);
+        // Real time: a real thread has to notice the queue closed and exit.
+        let ended = exit.recv_timeout(Duration::from_secs(10));
+        assert!(ended.is_ok(), "the thread did not end");
+    }
+
+    #[tokio::test]
     async fn measure_counts_threads_and_orders_the_times() {
         let cruncher = Cruncher::start();
         let figures = measure(4, 1000, |job| {
