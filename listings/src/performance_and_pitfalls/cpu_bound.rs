@@ -99,6 +99,8 @@ impl Cruncher {
         let job: Job = Box::new(move || {
             let _ = reply.send(job());
         });
+        // A job that panics ends the thread, and every `run` after it panics
+        // with this message. If jobs can panic, catch it as `on_rayon` does.
         let stopped = "the cruncher thread stopped";
         self.jobs.send(job).await.expect(stopped);
         result.await.expect(stopped)
@@ -408,6 +410,22 @@ mod tests {
         // Real time: a real thread has to notice the queue closed and exit.
         let ended = exit.recv_timeout(Duration::from_secs(10));
         assert!(ended.is_ok(), "the thread did not end");
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_stops_the_dedicated_thread_for_good() {
+        let cruncher = Cruncher::start();
+        let first = cruncher.clone();
+        let failed =
+            tokio::spawn(
+                async move { first.run(|| -> u32 { panic!("bad job") }).await },
+            );
+        assert!(failed.await.unwrap_err().is_panic());
+        let next = tokio::spawn(async move { cruncher.run(|| 1).await });
+        let error = next.await.unwrap_err();
+        let message = error.into_panic();
+        let message = message.downcast_ref::<String>().map(String::as_str);
+        assert!(message.is_some_and(|m| m.contains("the cruncher thread stopped")));
     }
 
     #[tokio::test]
