@@ -4,7 +4,8 @@
 //!
 //! - every crate in the root `[workspace.dependencies]`, in the listings
 //!   crate's `[dependencies]` and `[dev-dependencies]`, and in the reader's list
-//!   (`listings/reader-dependencies.toml`) has a row;
+//!   (`listings/reader-dependencies.toml`) has a row, and so has the harness of
+//!   the benchmarks (`benchmarks/Cargo.toml`);
 //! - its version is the one in `Cargo.lock` that its requirement resolves to,
 //!   exactly (`1.54.1`, not `1.54`);
 //! - a crate a listing uses links the chapter that teaches it;
@@ -174,6 +175,15 @@ fn book_dependencies() -> (BTreeMap<String, String>, BTreeSet<String>) {
             } else {
                 add(&name, &spec, "listings/Cargo.toml");
             }
+        }
+    }
+    // The benchmarks the performance chapter quotes: their harness is taught
+    // there, though `cargo test` never builds it.
+    let benchmarks = read("benchmarks/Cargo.toml");
+    for (name, spec) in table(&benchmarks, "[dev-dependencies]") {
+        if spec != "true" {
+            add(&name, &spec, "benchmarks/Cargo.toml");
+            taught.insert(name);
         }
     }
     (required, taught)
