@@ -13,7 +13,9 @@
 //! - `teaching`: the course appendix's schedules add up, its exercise index
 //!   is complete, and every chapter has speaker notes with a real demonstration;
 //! - `quoted_errors`: a quoted compiler error is what rustc prints today, and
-//!   each heading of the error-messages appendix is a checked message.
+//!   each heading of the error-messages appendix is a checked message;
+//! - `ecosystem`: the ecosystem appendix lists every crate the book depends on,
+//!   at the version in Cargo.lock.
 //!
 //! They share one test binary so the suite links once.
 
@@ -25,6 +27,7 @@ mod blocks;
 
 mod blocks_tested;
 mod book;
+mod ecosystem;
 mod fences;
 mod links;
 mod mdbook_parity;

@@ -11,7 +11,7 @@ use crate::book;
 /// The `name = spec` entries of a TOML table, with `.workspace = true` kept as
 /// is. An entry may run over several lines (a long `features` array); specs are
 /// compared without white space or a trailing comma.
-fn table(toml: &str, header: &str) -> BTreeMap<String, String> {
+pub fn table(toml: &str, header: &str) -> BTreeMap<String, String> {
     let mut entries = BTreeMap::new();
     let mut inside = false;
     let mut pending = String::new();
