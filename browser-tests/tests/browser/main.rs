@@ -58,6 +58,8 @@ const KEY_TERMS: &[(&str, &str)] = &[
     ("load shedding", "backpressure-and-batching.html"),
     ("into_split", "io.html"),
     ("trait_variant", "async-traits.html"),
+    ("async drop", "language-status.html"),
+    ("return type notation", "language-status.html"),
     ("deadpool", "pools.html"),
     ("graceful shutdown", "graceful-shutdown.html"),
     ("mockall", "testing.html"),
