@@ -8,6 +8,7 @@
 use crate::Program;
 
 pub mod client;
+pub mod exercise;
 pub mod job_server;
 pub mod jobs;
 pub mod protocol;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use futures::{FutureExt, StreamExt};
 use governor::{Quota, RateLimiter};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::{sleep, timeout};
@@ -130,11 +130,21 @@ pub async fn serve(
 }
 // ANCHOR_END: serve
 
+// ANCHOR: refuse
 /// Says `busy` to a connection over the limit, and closes it.
 async fn refuse(mut stream: TcpStream) {
     let reply = Reply::error(ErrorCode::Busy, "too many connections; try later");
     let _ = stream.write_all(&line(&reply)).await;
+    // A socket closed with unread bytes in it sends a reset, and a reset can
+    // destroy the reply before the client reads it. So close our side, then
+    // read and drop what the client sent until it hangs up, for a second
+    // at most.
+    let _ = stream.shutdown().await;
+    let mut sink = [0; 1024];
+    let drain = async { while stream.read(&mut sink).await.is_ok_and(|n| n > 0) {} };
+    let _ = timeout(Duration::from_secs(1), drain).await;
 }
+// ANCHOR_END: refuse
 
 fn line(reply: &Reply) -> Vec<u8> {
     let mut bytes = serde_json::to_vec(reply).expect("a reply is plain data");
