@@ -155,10 +155,15 @@ mod on_unix {
         rows.map(Result::unwrap).collect()
     }
 
-    /// Submits six 300 ms jobs to two workers and returns once two run.
+    /// Submits six jobs to two workers and returns once the first two run.
+    /// They take 800 ms, so the signal comes while they run even on a busy
+    /// machine, and the four queued after them take 50 ms.
     fn load(server: &Server) -> Vec<u64> {
         let mut client = server.connect();
-        let ids: Vec<u64> = (0..6).map(|_| submit(&mut client, 300)).collect();
+        let ids: Vec<u64> = [800, 800, 50, 50, 50, 50]
+            .into_iter()
+            .map(|ms| submit(&mut client, ms))
+            .collect();
         let start = Instant::now();
         while state(&mut client, ids[1]).0 != State::Running {
             assert!(start.elapsed() < LIMIT);
