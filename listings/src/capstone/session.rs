@@ -11,8 +11,8 @@ use tokio::time::sleep;
 use super::client::Client;
 use super::server::{Limits, serve};
 
-// ANCHOR: main
 #[tokio::main(flavor = "current_thread", start_paused = true)]
+// ANCHOR: main
 pub async fn main() {
     let database = std::env::temp_dir()
         .join(format!("job-server-session-{}.db", std::process::id()));
