@@ -28,6 +28,11 @@ impl Client {
     /// Sends one line as it is, even if it is not a valid request.
     pub async fn send_line(&mut self, line: &str) -> io::Result<Reply> {
         self.lines.send(line).await.map_err(io::Error::other)?;
+        self.next_reply().await
+    }
+
+    /// The next line from the server.
+    pub async fn next_reply(&mut self) -> io::Result<Reply> {
         let Some(reply) = self.lines.next().await else {
             return Err(io::ErrorKind::UnexpectedEof.into());
         };

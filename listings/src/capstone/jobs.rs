@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
@@ -21,6 +21,7 @@ enum Message {
     Status(u64, oneshot::Sender<Reply>),
     Cancel(u64, oneshot::Sender<Reply>),
     List(oneshot::Sender<Reply>),
+    Watch(u64, oneshot::Sender<Option<watch::Receiver<JobStatus>>>),
     /// From a job: may it start an attempt? `false` once it is cancelled.
     Started(u64, oneshot::Sender<bool>),
     /// From a job: it ended. The reply comes once the state is on disk.
@@ -35,9 +36,16 @@ pub struct Jobs {
 // ANCHOR_END: messages
 
 struct Entry {
-    state: State,
-    attempts: u32,
+    /// The job's status, in a `watch` channel so that a client can follow
+    /// it. Sending works with no receiver, so it is also the only copy.
+    status: watch::Sender<JobStatus>,
     cancel: CancellationToken,
+}
+
+impl Entry {
+    fn state(&self) -> State {
+        self.status.borrow().state
+    }
 }
 
 /// What the actor owns.
@@ -115,6 +123,10 @@ impl Actor {
                     let all = ids.into_iter().filter_map(|id| self.status(id));
                     let _ = reply.send(Reply::Jobs(all.collect()));
                 }
+                Message::Watch(id, reply) => {
+                    let updates = self.table.get(&id).map(|e| e.status.subscribe());
+                    let _ = reply.send(updates);
+                }
                 Message::Started(id, reply) => {
                     let _ = reply.send(self.started(id).await);
                 }
@@ -165,33 +177,31 @@ impl Actor {
             let span = tracing::info_span!("job", id, ?spec);
             self.tracker.spawn(job.instrument(span));
         }
-        let entry = Entry {
+        let (status, _) = watch::channel(JobStatus {
+            id,
             state,
             attempts,
-            cancel,
-        };
+        });
+        let entry = Entry { status, cancel };
         self.table.insert(id, entry);
     }
 
     fn status(&self, id: u64) -> Option<JobStatus> {
-        let entry = self.table.get(&id)?;
-        Some(JobStatus {
-            id,
-            state: entry.state,
-            attempts: entry.attempts,
-        })
+        Some(self.table.get(&id)?.status.borrow().clone())
     }
 
     async fn cancel(&mut self, id: u64) -> Reply {
         let Some(entry) = self.table.get_mut(&id) else {
             return not_found(id);
         };
-        if !matches!(entry.state, State::Queued | State::Running) {
-            let message = format!("job {id} has already ended: {:?}", entry.state);
+        if !matches!(entry.state(), State::Queued | State::Running) {
+            let message = format!("job {id} has already ended: {:?}", entry.state());
             return Reply::error(ErrorCode::Finished, message);
         }
         entry.cancel.cancel();
-        entry.state = State::Cancelled;
+        entry
+            .status
+            .send_modify(|status| status.state = State::Cancelled);
         match self.store.set_state(id, "cancelled", false).await {
             Ok(()) => Reply::Cancelled { id },
             Err(error) => Reply::error(ErrorCode::Storage, error.to_string()),
@@ -202,11 +212,13 @@ impl Actor {
         let Some(entry) = self.table.get_mut(&id) else {
             return false;
         };
-        if entry.state == State::Cancelled {
+        if entry.state() == State::Cancelled {
             return false;
         }
-        entry.state = State::Running;
-        entry.attempts += 1;
+        entry.status.send_modify(|status| {
+            status.state = State::Running;
+            status.attempts += 1;
+        });
         if let Err(error) = self.store.set_state(id, "running", true).await {
             tracing::error!(%error, "cannot record the start");
         }
@@ -217,10 +229,10 @@ impl Actor {
         let Some(entry) = self.table.get_mut(&id) else {
             return;
         };
-        if entry.state == State::Cancelled {
+        if entry.state() == State::Cancelled {
             return;
         }
-        entry.state = state;
+        entry.status.send_modify(|status| status.state = state);
         let name = if state == State::Done {
             "done"
         } else {
@@ -265,6 +277,12 @@ impl Jobs {
 
     pub async fn list(&self) -> Reply {
         self.ask(Message::List).await.unwrap_or_else(gone)
+    }
+
+    /// The job's status now and at each change, or `None` if there is no
+    /// such job.
+    pub async fn watch(&self, id: u64) -> Option<watch::Receiver<JobStatus>> {
+        self.ask(|reply| Message::Watch(id, reply)).await.flatten()
     }
 
     pub(super) async fn started(&self, id: u64) -> bool {

@@ -22,6 +22,10 @@ pub enum Request {
         id: u64,
     },
     List,
+    /// Follow a job: a `status` reply now and at each change, until it ends.
+    Watch {
+        id: u64,
+    },
 }
 // ANCHOR_END: request
 
@@ -51,6 +55,13 @@ pub struct JobStatus {
     pub state: State,
     /// How many times the job was started, retries included.
     pub attempts: u32,
+}
+
+impl JobStatus {
+    /// Done, failed or cancelled: nothing more will happen to the job.
+    pub fn has_ended(&self) -> bool {
+        !matches!(self.state, State::Queued | State::Running)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,8 +12,9 @@ use std::time::Duration;
 use futures::{FutureExt, StreamExt};
 use governor::{Quota, RateLimiter};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::time::{sleep, timeout};
 use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 use tokio_util::sync::CancellationToken;
@@ -21,7 +22,7 @@ use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
 use super::jobs::Jobs;
-use super::protocol::{ErrorCode, JobSpec, Reply, Request, parse_request};
+use super::protocol::{ErrorCode, JobSpec, JobStatus, Reply, Request, parse_request};
 use super::store::Store;
 
 // ANCHOR: limits
@@ -182,8 +183,16 @@ async fn connection(
             // The client closed the connection.
             Some(Ok(None)) => break,
             Some(Ok(Some(Ok(text)))) => match limiter.check() {
-                Ok(()) => (answer(&text, &jobs).await, true),
                 Err(_) => (Reply::error(RateLimited, "too many requests"), true),
+                Ok(()) => match answer(&text, &jobs).await {
+                    Answer::One(reply) => (reply, true),
+                    Answer::Updates(updates) => {
+                        if follow(updates, &mut writer, &shutdown).await.is_err() {
+                            break;
+                        }
+                        continue;
+                    }
+                },
             },
             // After a framing error the codec's stream ends: say why, close.
             Some(Ok(Some(Err(LinesCodecError::MaxLineLengthExceeded)))) => {
@@ -203,14 +212,20 @@ async fn connection(
     }
 }
 
+/// One reply, or a reply at each change of a job's status.
+enum Answer {
+    One(Reply),
+    Updates(watch::Receiver<JobStatus>),
+}
+
 /// Does what one well-framed line asks.
-async fn answer(text: &str, jobs: &Jobs) -> Reply {
+async fn answer(text: &str, jobs: &Jobs) -> Answer {
     let request = match parse_request(text) {
         Ok(request) => request,
-        Err(reply) => return reply,
+        Err(reply) => return Answer::One(reply),
     };
     tracing::debug!(?request);
-    match request {
+    Answer::One(match request {
         Request::Submit { kind, payload } => match JobSpec::parse(&kind, payload) {
             Ok(spec) => jobs.submit(spec).await,
             Err(reply) => reply,
@@ -218,9 +233,44 @@ async fn answer(text: &str, jobs: &Jobs) -> Reply {
         Request::Status { id } => jobs.status(id).await,
         Request::Cancel { id } => jobs.cancel(id).await,
         Request::List => jobs.list().await,
-    }
+        Request::Watch { id } => match jobs.watch(id).await {
+            Some(updates) => return Answer::Updates(updates),
+            None => Reply::error(ErrorCode::NotFound, format!("no job {id}")),
+        },
+    })
 }
 // ANCHOR_END: connection
+
+// ANCHOR: follow
+/// Sends the job's status, then again at each change until the job ends.
+/// A `watch` channel keeps only the latest value, so a change that is
+/// overtaken before it is sent is skipped: the client sees the state as it
+/// is when the line is written, never an old one.
+async fn follow(
+    mut updates: watch::Receiver<JobStatus>,
+    writer: &mut OwnedWriteHalf,
+    shutdown: &CancellationToken,
+) -> io::Result<()> {
+    loop {
+        let status = updates.borrow_and_update().clone();
+        writer
+            .write_all(&line(&Reply::Status(status.clone())))
+            .await?;
+        if status.has_ended() {
+            return Ok(());
+        }
+        tokio::select! {
+            // The connection's loop says `shutting_down` next.
+            () = shutdown.cancelled() => return Ok(()),
+            changed = updates.changed() => {
+                if changed.is_err() {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+// ANCHOR_END: follow
 
 #[cfg(test)]
 mod tests {
@@ -271,7 +321,6 @@ mod tests {
         }
     }
 
-    // ANCHOR: load
     // Real time on four worker threads (a fixed number, not the machine's),
     // so clients, connections and jobs really run in parallel.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -324,7 +373,6 @@ mod tests {
         assert_eq!(listed, Reply::Jobs(expected));
         assert_eq!(server.stop().await, Stopped::Drained);
     }
-    // ANCHOR_END: load
 
     fn code(reply: Reply) -> ErrorCode {
         match reply {
@@ -413,6 +461,52 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(ended.state, State::Done);
+        assert_eq!(server.stop().await, Stopped::Drained);
+    }
+
+    // Real time: on a paused clock, a runtime that waits for a socket it
+    // wrote itself may jump the clock ahead before it notices the bytes
+    // (the trap of the time chapter), and the updates would arrive late.
+    #[tokio::test]
+    async fn a_watcher_hears_each_change_until_the_job_ends() {
+        let limits = Limits {
+            workers: 1,
+            ..Limits::default()
+        };
+        let server = start(limits).await;
+        let mut client = Client::connect(server.address).await.unwrap();
+        let first = client.submit(JobSpec::Sleep { ms: 100 }).await.unwrap();
+        let second = client.submit(JobSpec::Sleep { ms: 100 }).await.unwrap();
+        let (first, second) = (first.unwrap(), second.unwrap());
+        let start_time = Instant::now();
+        let watched = client.call(&Request::Watch { id: second }).await;
+        let mut heard = vec![watched.unwrap()];
+        while !matches!(heard.last().unwrap(), Reply::Status(s) if s.has_ended()) {
+            let reply = timeout(LIMIT, client.next_reply()).await.unwrap();
+            heard.push(reply.unwrap());
+        }
+        let status = |state, attempts| {
+            Reply::Status(JobStatus {
+                id: second,
+                state,
+                attempts,
+            })
+        };
+        assert_eq!(
+            heard,
+            [
+                status(State::Queued, 0),
+                status(State::Running, 1),
+                status(State::Done, 1),
+            ]
+        );
+        // The second job waited for the first: 200 ms in all.
+        assert!(start_time.elapsed() >= Duration::from_millis(150));
+        // The connection serves requests again.
+        let reply = client.call(&Request::Status { id: first }).await.unwrap();
+        assert!(matches!(reply, Reply::Status(s) if s.state == State::Done));
+        let unknown = client.call(&Request::Watch { id: 99 }).await.unwrap();
+        assert_eq!(code(unknown), ErrorCode::NotFound);
         assert_eq!(server.stop().await, Stopped::Drained);
     }
 

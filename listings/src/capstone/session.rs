@@ -9,6 +9,7 @@ use tokio::sync::oneshot;
 use tokio::time::sleep;
 
 use super::client::Client;
+use super::protocol::Reply;
 use super::server::{Limits, serve};
 
 #[tokio::main(flavor = "current_thread", start_paused = true)]
@@ -28,28 +29,30 @@ pub async fn main() {
     });
 
     let mut client = Client::connect(address).await.unwrap();
-    let mut say = async |line: &str| {
-        println!("> {line}");
-        let reply = client.send_line(line).await.unwrap();
-        println!("< {}", serde_json::to_string(&reply).unwrap());
-    };
-    say(r#"{"op":"submit","kind":"sleep","payload":{"ms":500}}"#).await;
-    say(r#"{"op":"submit","kind":"flaky","payload":{"failures":2}}"#).await;
-    say(r#"{"op":"submit","kind":"sleep","payload":{"ms":60000}}"#).await;
+    let c = &mut client;
+    say(c, r#"{"op":"submit","kind":"sleep","payload":{"ms":500}}"#).await;
+    say(
+        c,
+        r#"{"op":"submit","kind":"flaky","payload":{"failures":2}}"#,
+    )
+    .await;
+    say(
+        c,
+        r#"{"op":"submit","kind":"sleep","payload":{"ms":60000}}"#,
+    )
+    .await;
     sleep(Duration::from_millis(100)).await;
     println!("(100 ms later)");
     for id in 1..=3 {
-        say(&format!(r#"{{"op":"status","id":{id}}}"#)).await;
+        say(c, &format!(r#"{{"op":"status","id":{id}}}"#)).await;
     }
-    say(r#"{"op":"cancel","id":3}"#).await;
-    say(r#"{"op":"submit","kind":"paint","payload":{}}"#).await;
-    say(r#"{"op":"status"}"#).await;
-    say("hello").await;
-    sleep(Duration::from_secs(1)).await;
-    println!("(1 s later)");
-    for id in 1..=3 {
-        say(&format!(r#"{{"op":"status","id":{id}}}"#)).await;
-    }
+    say(c, r#"{"op":"cancel","id":3}"#).await;
+    say(c, r#"{"op":"submit","kind":"paint","payload":{}}"#).await;
+    say(c, r#"{"op":"status"}"#).await;
+    say(c, "hello").await;
+    // `watch` answers at once, then at each change until the job ends.
+    say(c, r#"{"op":"watch","id":1}"#).await;
+    hear(c).await;
 
     stop.send(()).unwrap();
     println!("server: {:?}", server.await.unwrap().unwrap());
@@ -58,5 +61,21 @@ pub async fn main() {
         file.push(suffix);
         let _ = std::fs::remove_file(file);
     }
+}
+
+/// Sends a line and prints it and the reply.
+async fn say(client: &mut Client, line: &str) {
+    println!("> {line}");
+    hear_reply(client.send_line(line).await);
+}
+
+/// Prints the next line from the server.
+async fn hear(client: &mut Client) {
+    hear_reply(client.next_reply().await);
+}
+
+fn hear_reply(reply: std::io::Result<Reply>) {
+    let reply = serde_json::to_string(&reply.unwrap()).unwrap();
+    println!("< {reply}");
 }
 // ANCHOR_END: main
