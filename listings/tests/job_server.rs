@@ -1,0 +1,251 @@
+//! The job server as a real process (the runner binary running the
+//! `job_server` listing), stopped by a real SIGTERM and killed by a real
+//! SIGKILL with jobs in flight, then started again on the same database.
+//!
+//! These tests run on the real clock, because a signal and a child process
+//! cannot be paused. Every wait is bounded, so a broken server fails the test
+//! instead of hanging it, and the jobs are short.
+
+#[cfg(unix)]
+mod on_unix {
+    use std::collections::BTreeMap;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpStream;
+    use std::path::Path;
+    use std::process::{Child, Command, ExitStatus, Stdio};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    use listings::capstone::protocol::{JobSpec, JobStatus, Reply, Request, State};
+
+    /// The longest any single step may take before the test gives up.
+    const LIMIT: Duration = Duration::from_secs(10);
+
+    /// The server process, killed outright if the test fails half-way.
+    struct Server {
+        child: Child,
+        stdout: mpsc::Receiver<String>,
+        address: String,
+    }
+
+    impl Server {
+        fn start(database: &Path, grace_ms: u64) -> Server {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_listings"))
+                .arg("job_server")
+                .env("JOB_SERVER_DB", database)
+                .env("JOB_SERVER_WORKERS", "2")
+                .env("SHUTDOWN_GRACE_MS", grace_ms.to_string())
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("the runner starts");
+            let (lines, stdout) = mpsc::channel();
+            let out = child.stdout.take().unwrap();
+            std::thread::spawn(move || {
+                for line in BufReader::new(out).lines() {
+                    let Ok(line) = line else { break };
+                    if lines.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+            let first = stdout.recv_timeout(LIMIT).expect("the server starts");
+            let address = first.strip_prefix("listening on ").expect(&first);
+            let address = address.to_string();
+            Server {
+                child,
+                stdout,
+                address,
+            }
+        }
+
+        fn next_line(&self) -> String {
+            self.stdout.recv_timeout(LIMIT).expect("a line in time")
+        }
+
+        fn signal(&self, name: &str) {
+            let status = Command::new("kill")
+                .args([name, &self.child.id().to_string()])
+                .status()
+                .expect("`kill` runs");
+            assert!(status.success());
+        }
+
+        fn exit_status(&mut self) -> ExitStatus {
+            let start = Instant::now();
+            loop {
+                if let Some(status) = self.child.try_wait().unwrap() {
+                    return status;
+                }
+                assert!(start.elapsed() < LIMIT, "the server did not exit");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+
+        fn connect(&self) -> BufReader<TcpStream> {
+            let stream = TcpStream::connect(&self.address).unwrap();
+            stream.set_read_timeout(Some(LIMIT)).unwrap();
+            BufReader::new(stream)
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    fn call(client: &mut BufReader<TcpStream>, request: &Request) -> Reply {
+        let mut line = serde_json::to_string(request).unwrap();
+        line.push('\n');
+        client.get_mut().write_all(line.as_bytes()).unwrap();
+        let mut reply = String::new();
+        client.read_line(&mut reply).expect("a reply in time");
+        serde_json::from_str(&reply).expect(&reply)
+    }
+
+    fn submit(client: &mut BufReader<TcpStream>, ms: u64) -> u64 {
+        let spec = serde_json::to_value(JobSpec::Sleep { ms }).unwrap();
+        let request = Request::Submit {
+            kind: "sleep".to_string(),
+            payload: spec["payload"].clone(),
+        };
+        match call(client, &request) {
+            Reply::Submitted { id } => id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn state(client: &mut BufReader<TcpStream>, id: u64) -> (State, u32) {
+        match call(client, &Request::Status { id }) {
+            Reply::Status(status) => (status.state, status.attempts),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Waits until every job is done, and returns each one's attempts.
+    fn wait_all(server: &Server, ids: &[u64]) -> BTreeMap<u64, u32> {
+        let mut client = server.connect();
+        let start = Instant::now();
+        loop {
+            let Reply::Jobs(jobs) = call(&mut client, &Request::List) else {
+                panic!("not a list");
+            };
+            let listed: Vec<u64> = jobs.iter().map(|job| job.id).collect();
+            assert_eq!(listed, ids, "the server knows every job, and no other");
+            let ended = |job: &JobStatus| {
+                !matches!(job.state, State::Queued | State::Running)
+            };
+            if jobs.iter().all(ended) {
+                assert!(jobs.iter().all(|job| job.state == State::Done), "{jobs:?}");
+                return jobs.iter().map(|job| (job.id, job.attempts)).collect();
+            }
+            assert!(start.elapsed() < LIMIT, "not all done: {jobs:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// What the database file says, read by the test itself.
+    fn stored(database: &Path) -> BTreeMap<u64, String> {
+        let db = rusqlite::Connection::open(database).unwrap();
+        let mut query = db.prepare("SELECT id, state FROM jobs").unwrap();
+        let rows = query
+            .query_map([], |row| Ok((row.get::<_, i64>(0)? as u64, row.get(1)?)))
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    /// Submits six jobs to two workers and returns once the first two run.
+    /// They take 800 ms, so the signal comes while they run even on a busy
+    /// machine, and the four queued after them take 50 ms.
+    fn load(server: &Server) -> Vec<u64> {
+        let mut client = server.connect();
+        let ids: Vec<u64> = [800, 800, 50, 50, 50, 50]
+            .into_iter()
+            .map(|ms| submit(&mut client, ms))
+            .collect();
+        let start = Instant::now();
+        while state(&mut client, ids[1]).0 != State::Running {
+            assert!(start.elapsed() < LIMIT);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        ids
+    }
+
+    #[test]
+    fn sigterm_finishes_the_running_jobs_and_keeps_the_queued_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("jobs.db");
+        let mut server = Server::start(&database, 5000);
+        let ids = load(&server);
+
+        server.signal("-TERM");
+        assert_eq!(server.next_line(), "SIGTERM received");
+        assert_eq!(server.next_line(), "stopped: every running job ended");
+        assert!(server.exit_status().success());
+        // The two running jobs finished; the four queued ones wait on disk.
+        let on_disk: Vec<_> = stored(&database).into_iter().collect();
+        let expected: Vec<_> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, if i < 2 { "done" } else { "queued" }.to_string()))
+            .collect();
+        assert_eq!(on_disk, expected);
+
+        // A new server runs the queued jobs, each once.
+        let server = Server::start(&database, 5000);
+        let attempts = wait_all(&server, &ids);
+        assert!(
+            attempts.values().all(|&attempts| attempts == 1),
+            "{attempts:?}"
+        );
+    }
+
+    #[test]
+    fn at_the_deadline_running_jobs_stay_on_disk_and_run_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("jobs.db");
+        let mut server = Server::start(&database, 50);
+        let ids = load(&server);
+
+        server.signal("-TERM");
+        assert_eq!(server.next_line(), "SIGTERM received");
+        assert_eq!(
+            server.next_line(),
+            "stopped: 2 jobs left running, to run again"
+        );
+        assert!(server.exit_status().success());
+        let on_disk = stored(&database);
+        assert_eq!(on_disk.keys().copied().collect::<Vec<_>>(), ids);
+        assert!(on_disk.values().all(|state| state != "done"), "{on_disk:?}");
+
+        // The two cut short run again: their second attempt.
+        let server = Server::start(&database, 5000);
+        let attempts = wait_all(&server, &ids);
+        let attempts: Vec<u32> = attempts.into_values().collect();
+        assert_eq!(attempts, [2, 2, 1, 1, 1, 1]);
+    }
+
+    #[test]
+    fn sigkill_loses_no_acknowledged_job() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("jobs.db");
+        let mut server = Server::start(&database, 5000);
+        let ids = load(&server);
+
+        // No handler runs: the process is gone at once.
+        server.signal("-KILL");
+        assert!(!server.exit_status().success());
+        let on_disk = stored(&database);
+        assert_eq!(on_disk.keys().copied().collect::<Vec<_>>(), ids);
+
+        let server = Server::start(&database, 5000);
+        wait_all(&server, &ids);
+    }
+}
+
+#[cfg(not(unix))]
+#[test]
+fn signal_tests_need_unix() {
+    println!("skipped: SIGTERM, SIGKILL and `kill` exist only on Unix");
+}
