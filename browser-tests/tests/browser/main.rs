@@ -68,6 +68,7 @@ const KEY_TERMS: &[(&str, &str)] = &[
     ("TaskMonitor", "observability.html"),
     ("E0733", "error-messages.html"),
     ("no reactor running", "error-messages.html"),
+    ("durable before acknowledged", "capstone.html"),
 ];
 
 /// Fence words whose blocks are wrong on purpose and carry a label

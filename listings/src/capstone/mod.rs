@@ -11,6 +11,7 @@ pub mod client;
 pub mod exercise;
 pub mod job_server;
 pub mod jobs;
+pub mod load;
 pub mod protocol;
 pub mod server;
 pub mod session;
@@ -23,6 +24,11 @@ pub const PROGRAMS: &[Program] = &[
         name: "job_server",
         chapter: "capstone",
         run: job_server::main,
+    },
+    Program {
+        name: "load",
+        chapter: "capstone",
+        run: load::main,
     },
     Program {
         name: "session",
