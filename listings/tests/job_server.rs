@@ -1,6 +1,7 @@
 //! The job server as a real process (the runner binary running the
 //! `job_server` listing), stopped by a real SIGTERM and killed by a real
-//! SIGKILL with jobs in flight, then started again on the same database.
+//! SIGKILL with jobs in flight, then started again on the same database; and
+//! run with too few files allowed, to show the accept loop waits it out.
 //!
 //! These tests run on the real clock, because a signal and a child process
 //! cannot be paused. Every wait is bounded, so a broken server fails the test
@@ -30,8 +31,30 @@ mod on_unix {
 
     impl Server {
         fn start(database: &Path, grace_ms: u64) -> Server {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_listings"))
-                .arg("job_server")
+            let mut command = Command::new(env!("CARGO_BIN_EXE_listings"));
+            command.arg("job_server");
+            Server::start_with(command, database, grace_ms)
+        }
+
+        /// The server in a process that may have at most `open_files` files
+        /// open at once: the shell lowers the limit (`ulimit -n` calls
+        /// `setrlimit`) and then becomes the server, keeping its pid.
+        fn start_with_open_files(database: &Path, open_files: u32) -> Server {
+            let mut command = Command::new("sh");
+            command
+                .arg("-c")
+                .arg(r#"ulimit -n "$1" && exec "$0" job_server"#)
+                .arg(env!("CARGO_BIN_EXE_listings"))
+                .arg(open_files.to_string());
+            Server::start_with(command, database, 5000)
+        }
+
+        fn start_with(
+            mut command: Command,
+            database: &Path,
+            grace_ms: u64,
+        ) -> Server {
+            let mut child = command
                 .env("JOB_SERVER_DB", database)
                 .env("JOB_SERVER_WORKERS", "2")
                 .env("SHUTDOWN_GRACE_MS", grace_ms.to_string())
@@ -241,6 +264,69 @@ mod on_unix {
 
         let server = Server::start(&database, 5000);
         wait_all(&server, &ids);
+    }
+
+    /// CPU time the process has used, in clock ticks (1/100 s on Linux).
+    #[cfg(target_os = "linux")]
+    fn cpu_ticks(pid: u32) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        // The fields after the command name, which is in parentheses:
+        // utime and stime are the 12th and 13th of them.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    fn open_files(pid: u32) -> usize {
+        std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |dir| dir.count())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn out_of_files_the_accept_loop_waits_and_serves_on() {
+        const OPEN_FILES: u32 = 40;
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("jobs.db");
+        let mut server = Server::start_with_open_files(&database, OPEN_FILES);
+        let pid = server.child.id();
+        let mut first = server.connect();
+        let id = submit(&mut first, 1);
+
+        // Twice as many connections as the process may open files. The
+        // kernel completes them all; the server accepts until it has no file
+        // left, and then every accept fails with "too many open files".
+        let extra: Vec<TcpStream> = (0..2 * OPEN_FILES)
+            .map(|_| TcpStream::connect(&server.address).unwrap())
+            .collect();
+        let start = Instant::now();
+        while open_files(pid) < OPEN_FILES as usize {
+            assert!(start.elapsed() < LIMIT, "{} files open", open_files(pid));
+            std::thread::sleep(Duration::from_millis(10));
+        }
+
+        // For a second, the accept loop waits between failures instead of
+        // spinning: a loop that retried at once would use a whole core.
+        let before = cpu_ticks(pid);
+        std::thread::sleep(Duration::from_secs(1));
+        let used = cpu_ticks(pid) - before;
+        assert!(used < 20, "{used} ticks of CPU in one second");
+        assert!(
+            server.child.try_wait().unwrap().is_none(),
+            "the server exited"
+        );
+        // The connection it already has is still served.
+        assert_eq!(state(&mut first, id), (State::Done, 1));
+
+        // Once clients leave, their files are free for new ones.
+        drop(extra);
+        let mut later = server.connect();
+        let id = submit(&mut later, 1);
+        assert!(id > 1);
     }
 }
 
