@@ -286,6 +286,63 @@ mod on_unix {
         std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |dir| dir.count())
     }
 
+    /// The memory the process has in RAM, in KiB.
+    #[cfg(target_os = "linux")]
+    fn resident_kib(pid: u32) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status
+            .lines()
+            .find(|line| line.starts_with("VmRSS:"))
+            .unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn endless_lines_from_many_clients_leave_memory_bounded() {
+        const CLIENTS: usize = 48;
+        const SENT: usize = 1 << 20; // 1 MiB each, and never a newline
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("jobs.db");
+        let server = Server::start(&database, 5000);
+        let pid = server.child.id();
+        let before = resident_kib(pid);
+
+        // All at once, each keeping its connection open: a server that kept
+        // a line until its newline would hold 48 MiB here.
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|_| {
+                let mut stream = TcpStream::connect(&server.address).unwrap();
+                std::thread::spawn(move || {
+                    let chunk = vec![b'x'; 64 * 1024];
+                    for _ in 0..SENT / chunk.len() {
+                        // The server closes a connection after `line_too_long`.
+                        if stream.write_all(&chunk).is_err() {
+                            break;
+                        }
+                    }
+                    stream
+                })
+            })
+            .collect();
+        let streams: Vec<TcpStream> = clients
+            .into_iter()
+            .map(|client| client.join().unwrap())
+            .collect();
+
+        // Written is not yet read: give the server a second to read it all.
+        std::thread::sleep(Duration::from_secs(1));
+        let grown = resident_kib(pid).saturating_sub(before);
+        assert!(
+            grown < 16 * 1024,
+            "{grown} KiB more after {CLIENTS} endless lines"
+        );
+        // And it still answers.
+        drop(streams);
+        let mut client = server.connect();
+        submit(&mut client, 1);
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn out_of_files_the_accept_loop_waits_and_serves_on() {
