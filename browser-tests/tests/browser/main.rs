@@ -64,6 +64,7 @@ const KEY_TERMS: &[(&str, &str)] = &[
     ("graceful shutdown", "graceful-shutdown.html"),
     ("mockall", "testing.html"),
     ("loom", "testing.html"),
+    ("turmoil", "testing.html"),
     ("EnvFilter", "observability.html"),
     ("TaskMonitor", "observability.html"),
     ("E0733", "error-messages.html"),
