@@ -266,6 +266,32 @@ mod on_unix {
         wait_all(&server, &ids);
     }
 
+    #[test]
+    fn the_command_line_client_prints_each_reply() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Server::start(&dir.path().join("jobs.db"), 50);
+        let listings = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let requests =
+            std::fs::File::open(listings.join("input/job_client.txt")).unwrap();
+        let mut client = Command::new(env!("CARGO_BIN_EXE_listings"))
+            .arg("job_client")
+            .env("JOB_SERVER", &server.address)
+            .stdin(requests)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while client.try_wait().unwrap().is_none() {
+            assert!(start.elapsed() < LIMIT, "the client did not finish");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let run = client.wait_with_output().unwrap();
+        assert!(run.status.success(), "{}", run.status);
+        let stdout = String::from_utf8(run.stdout).unwrap();
+        let shown = listings.join("output/job_client.txt");
+        snapbox::assert_data_eq!(stdout, snapbox::Data::read_from(&shown, None));
+    }
+
     /// CPU time the process has used, in clock ticks (1/100 s on Linux).
     #[cfg(target_os = "linux")]
     fn cpu_ticks(pid: u32) -> u64 {

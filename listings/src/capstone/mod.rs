@@ -9,6 +9,7 @@ use crate::Program;
 
 pub mod client;
 pub mod exercise;
+pub mod job_client;
 pub mod job_server;
 pub mod jobs;
 pub mod load;
@@ -24,6 +25,11 @@ pub const PROGRAMS: &[Program] = &[
         name: "job_server",
         chapter: "capstone",
         run: job_server::main,
+    },
+    Program {
+        name: "job_client",
+        chapter: "capstone",
+        run: job_client::main,
     },
     Program {
         name: "load",
