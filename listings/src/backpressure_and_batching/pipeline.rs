@@ -87,7 +87,7 @@ pub struct Run {
     pub store: Vec<Step>,
 }
 
-/// source → queue (2) → parse (100 ms an item) → queue (2) → store (`store_work`)
+/// source -> queue (2) -> parse (100 ms an item) -> queue (2) -> store (`store_work`)
 pub async fn run(count: u32, store_work: Duration) -> Run {
     use tokio::sync::mpsc::channel;
 
